@@ -1,0 +1,347 @@
+"""Find the actors of a sentence: named people with title and side, offices, bodies, states.
+
+Matching (`find_actors`) only looks at one sentence plus the people already met in the
+article (`Cast`); deciding who took part in a meeting is left to `transforms.meetings`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+
+from transforms import lexicon
+
+_PARTICLES = r"(?:bin|ibn|al|el|de|da|di|do|dos|du|van|von|der|den|la|le|del|y|ben)"
+_TOKEN = r"(?:[A-Z][a-zà-ÿ]+(?:[-'’][A-Za-zà-ÿ]+)*|[A-Z]\.(?:[A-Z]\.)*|[A-Z][a-z]*[A-Z][a-z]+)"
+_NAME = re.compile(
+    rf"{_TOKEN}(?:\s+(?:{_PARTICLES}[\s-]+)?{_TOKEN}){{0,4}}(?:,?\s+Jr\.?)?"
+)
+_BODY_WORDS = (
+    r"officials?|delegations?|leaders?|leadership|government|authorities|negotiators?|"
+    r"counterparts?|ministers?|diplomats?|envoys?|representatives?|team|side"
+)
+_STOP_TOKENS = frozenset(
+    """The A An He She They It His Her Their We Our I In On At For With And But Or As By From
+    To Of After Before During While When Where This That These Those Today Yesterday Tomorrow
+    Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May
+    June July August September October November December Mr Mrs Ms Dr Mr. Mrs. Ms. Dr. Also
+    Both Two Meanwhile However Earlier Later Last Next Photo Reuters Xinhua AFP AP REUTER Reuter
+    Jan. Feb. Mar. Apr. Aug. Sept. Sep. Oct. Nov. Dec. Lt. Gen. Adm. Col. Maj. Sen. Rep. St.
+    Gov. Amb. Prof. Sheikh Excellency His Her Majesty Highness Royal Party Communist
+    Ministry Foreign Affairs Office House Council Assembly Parliament Congress Senate Cabinet
+    Administration Department State Summit Conference Meeting Talks Commission Committee
+    Bureau Central Government National Federal Republic Kingdom Union United Organization
+    Organisation Security Agency Bank Fund Forum Group Minister Ministers Secretary President
+    Premier Chancellor King Queen Prince Emir Crown Chairman Speaker Ambassador Envoy Deputy
+    Vice Prime General Director High Representative Chief Head Army Navy Force Forces Palace
+    White Kremlin Downing Street Hall Centre Center Square Day Week Year Readout Statement
+    Fact Sheet Joint Press North South East West New Old Great Greater Upper Lower Global
+    International World Western Eastern Northern Southern Middle Asia Asian Europe European
+    Africa African America Americas Pacific Atlantic Indian Ocean Sea Gulf Arab Islamic Muslim
+    Christian Jewish Strait Peninsula Island Islands Region Regional Affairs Trade Economic""".split()
+)
+PRONOUNS = re.compile(r"^(?:He|She)\b|\b(?:he|she) (?:said|added|told|noted|stressed)\b")
+
+
+@dataclass(slots=True)
+class Actor:
+    """Someone (or some body) acting in a sentence, with offsets into the sentence."""
+
+    start: int
+    end: int
+    kind: str  # person | office | body | state
+    side: str | None = None
+    name: str | None = None
+    title: str | None = None
+    reach_start: int | None = None  # where its title and side qualifiers begin
+    reach_end: int | None = None
+
+
+@dataclass(slots=True)
+class Cast:
+    """The people an article has named so far, for surnames, titles and pronouns."""
+
+    year: int | None = None
+    people: list[Actor] = field(default_factory=list)
+    last_subject: Actor | None = None
+
+    def remember(self, actor: Actor) -> Actor:
+        """Record `actor` (a named person) and return the known record it merges into."""
+        known = self.lookup(actor.name or "")
+        if known is None:
+            self.people.append(actor)
+            return actor
+        if known.side is None:
+            known.side = actor.side
+        if known.title is None:
+            known.title = actor.title
+        if len(actor.name or "") > len(known.name or ""):
+            known.name = actor.name
+        return known
+
+    def lookup(self, name: str) -> Actor | None:
+        """Return the person already named whose full name or surname is `name`."""
+        key = fold(_bare(name))
+        if not key:
+            return None
+        for person in self.people:
+            full = fold(person.name or "")
+            if key == full or key in _name_keys(full) or full in _name_keys(key):
+                return person
+        return None
+
+    def by_side(self, side: str, title: str | None = None) -> Actor | None:
+        """Return the latest person of `side` (with `title`'s level if given)."""
+        for person in reversed(self.people):
+            if person.side == side and (title is None or _same_level(person.title, title)):
+                return person
+        return None
+
+
+def fold(text: str) -> str:
+    """Lower-case `text` and strip accents: 'Zelenskyy' -> 'zelenskyy', 'Émile' -> 'emile'."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower().strip()
+
+
+def _name_keys(full: str) -> set[str]:
+    tokens = [t for t in re.split(r"[\s,]+", full) if t and t not in {"jr", "jr."}]
+    tokens = [t for t in tokens if len(t.rstrip(".")) > 1]
+    return {tokens[0], tokens[-1]} if tokens else set()
+
+
+def _same_level(title: str | None, wanted: str) -> bool:
+    levels = lexicon.titles()
+    return title is not None and levels.get(title.lower()) == levels.get(wanted.lower())
+
+
+@cache
+def _side_pattern() -> re.Pattern[str]:
+    forms = lexicon.alternation(set(lexicon.side_names()))
+    forms = forms.replace("'", "['’]")
+    return re.compile(rf"(?<![\w.])(?:the\s+)?({forms})(?:'s|’s)?(?![\w])")
+
+
+@cache
+def _title_pattern() -> re.Pattern[str]:
+    forms = lexicon.alternation(set(lexicon.titles()) | {"counterpart"})
+    return re.compile(rf"\b(?:{forms})s?\b", re.IGNORECASE)
+
+
+@cache
+def _body_pattern() -> re.Pattern[str]:
+    return re.compile(rf"\s+(?:[A-Z][a-z]+\s+)?(?:{_BODY_WORDS})\b")
+
+
+def side_spans(text: str) -> list[tuple[int, int, str]]:
+    """Return (start, end, side) of every country or organisation named in `text`."""
+    names = lexicon.side_names()
+    spans = []
+    for match in _side_pattern().finditer(text):
+        form = re.sub(r"\s+", " ", match.group(1)).replace("’", "'")
+        spans.append((match.start(1), match.end(), names[form]))
+    return spans
+
+
+def _title_spans(text: str) -> list[tuple[int, int, str]]:
+    spans = []
+    for match in _title_pattern().finditer(text):
+        word = match.group()
+        if word[0].islower() and word.lower() in {"president", "king", "chair", "secretary"}:
+            spans.append((match.start(), match.end(), word))
+            continue
+        spans.append((match.start(), match.end(), word))
+    return spans
+
+
+def _covered(start: int, end: int, spans: list[tuple[int, int, str]]) -> bool:
+    return any(s <= start and end <= e for s, e, _ in spans)
+
+
+def _name_candidates(text: str, blocked: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
+    """Return spans of capitalised runs that could be a person's name."""
+    out = []
+    for match in _NAME.finditer(text):
+        tokens = list(re.finditer(r"\S+", match.group()))
+        keep = [
+            t
+            for t in tokens
+            if t.group().rstrip(",") not in _STOP_TOKENS
+            and not _covered(match.start() + t.start(), match.start() + t.end(), blocked)
+        ]
+        run: list[re.Match[str]] = []
+        for token in tokens:
+            if token in keep:
+                run.append(token)
+                continue
+            _flush(out, run, match.start())
+            run = []
+        _flush(out, run, match.start())
+    return out
+
+
+def _flush(out: list[tuple[int, int]], run: list[re.Match[str]], base: int) -> None:
+    while run and re.fullmatch(r"[a-z]+|Jr\.?|[A-Z]\.", run[0].group()):
+        run = run[1:]
+    if run:
+        out.append((base + run[0].start(), base + run[-1].end()))
+
+
+def _left_context(text: str, start: int, titles, sides) -> tuple[str | None, str | None, int]:
+    """Return (title, side, where they start) written before a name.
+
+    'Chinese Foreign Minister |Wang Yi' and 'Chairman of the National Assembly |Vuong Dinh Hue'.
+    """
+    title = side = None
+    cursor = start
+    for t_start, t_end, word in titles:
+        gap = text[t_end:start]
+        if gap.strip() == "" and len(gap) <= 2:
+            title, cursor = word, t_start
+            break
+        if _TITLE_COMPLEMENT.fullmatch(gap):
+            title, cursor = text[t_start:start].strip(), t_start
+            break
+    for s_start, s_end, code in sides:
+        if s_end <= cursor and text[s_end:cursor].strip() == "" and cursor - s_end <= 2:
+            side, cursor = code, s_start
+            break
+    return title, side, cursor
+
+
+_TITLE_COMPLEMENT = re.compile(r"\s+(?:of|for)\s+(?:the\s+)?(?:[A-Z][\w-]+\s+){1,4}")
+
+
+def _right_context(text: str, end: int, titles, sides) -> tuple[str | None, str | None, int]:
+    """Return (title, side, where they end) after a name: 'Lavrov, Russia's foreign minister'."""
+    rest = text[end:]
+    of_side = re.match(r"\s+of\s+(?:the\s+)?", rest)
+    if of_side:
+        for s_start, s_end, code in sides:
+            if s_start in (end + of_side.end(), end + of_side.end() - 4):
+                return None, code, s_end
+    apposition = re.match(r",\s+(?:the\s+|a\s+|who\s+is\s+)?", rest)
+    if not apposition:
+        return None, None, end
+    cursor = end + apposition.end()
+    side = None
+    for s_start, s_end, code in sides:
+        if s_start == cursor or (s_start == cursor + 4 and text[cursor:s_start] == "the "):
+            side, cursor = code, s_end + (1 if text[s_end : s_end + 1] == " " else 0)
+            break
+    for t_start, t_end, word in titles:
+        if t_start == cursor:
+            return word, side or _side_after_title(text, t_start, sides), t_end
+    return None, None, end
+
+
+def _side_after_title(text: str, title_start: int, sides) -> str | None:
+    window = text[title_start : title_start + 60]
+    match = re.match(r"[\w\s-]+?\s+of\s+(?:the\s+)?", window)
+    if match:
+        for s_start, _, code in sides:
+            if s_start == title_start + match.end():
+                return code
+    return None
+
+
+def _canonical_title(word: str | None) -> str | None:
+    if word is None or word.lower().startswith("counterpart"):
+        return None
+    cleaned = re.sub(r"\s+", " ", word).strip()
+    return cleaned[:1].upper() + cleaned[1:] if cleaned.islower() else cleaned
+
+
+def find_actors(text: str, cast: Cast) -> list[Actor]:
+    """Return the actors of sentence `text`, resolving names against `cast`.
+
+    >>> [(a.name, a.side, a.title) for a in find_actors(
+    ...     "Chinese Foreign Minister Wang Yi met Sergey Lavrov, Russia's foreign minister.",
+    ...     Cast())]
+    [('Wang Yi', 'CHN', 'Foreign Minister'), ('Sergey Lavrov', 'RUS', 'Foreign minister')]
+    """
+    sides = side_spans(text)
+    titles = _title_spans(text)
+    actors: list[Actor] = []
+    subject_title: str | None = None
+    for start, end in _name_candidates(text, sides + titles):
+        actor = _person_at(text, start, end, titles, sides, cast, subject_title)
+        if actor is None:
+            continue
+        if subject_title is None:
+            subject_title = actor.title
+        actors.append(actor)
+    actors.extend(_offices_and_bodies(text, titles, sides, actors))
+    actors.sort(key=lambda a: a.start)
+    return actors
+
+
+def _person_at(text, start, end, titles, sides, cast, subject_title) -> Actor | None:
+    name = re.sub(r"(?:'s|’s|’|')$", "", text[start:end].rstrip(","))
+    end = start + len(name)
+    title, side, left = _left_context(text, start, titles, sides)
+    counterpart = title is not None and title.lower().startswith("counterpart")
+    right = end
+    if title is None or side is None:
+        r_title, r_side, right = _right_context(text, end, titles, sides)
+        title, side = title or r_title, side or r_side
+    known = cast.lookup(name) or _famous(name, cast.year)
+    if title is None and known is None:
+        return None
+    if counterpart:
+        title = subject_title
+    actor = Actor(start, end, "person", side, name, _canonical_title(title), left, right)
+    if known is not None:
+        actor.side = actor.side or known.side
+        actor.title = actor.title or known.title
+        if len(known.name or "") > len(name) and fold(_bare(name)) in _name_keys(
+            fold(known.name or "")
+        ):
+            actor.name = known.name
+    if actor.side is None and title is not None and len(name.split()) == 1 and known is None:
+        return None
+    remembered = cast.remember(Actor(start, end, "person", actor.side, actor.name, actor.title))
+    actor.name, actor.side = remembered.name, actor.side or remembered.side
+    actor.title = actor.title or remembered.title
+    return actor
+
+
+def _bare(name: str) -> str:
+    """Drop a generational suffix: 'Joseph R. Biden, Jr.' -> 'Joseph R. Biden'."""
+    return re.sub(r",?\s+Jr\.?$", "", name)
+
+
+def _famous(name: str, year: int | None) -> Actor | None:
+    key = fold(_bare(name))
+    for person in lexicon.people():
+        if year is not None and not person.first_year <= year <= person.last_year:
+            continue
+        full = fold(person.name)
+        if key == full or (len(key) > 3 and key in _name_keys(full) and key == full.split()[-1]):
+            return Actor(0, 0, "person", person.side, person.name, person.title)
+    return None
+
+
+def _offices_and_bodies(text, titles, sides, people: list[Actor]) -> list[Actor]:
+    """Return unnamed office-holders and bodies with a side: 'the Japanese foreign minister'."""
+    taken = [(_first(a.reach_start, a.start), _first(a.reach_end, a.end)) for a in people]
+    out = []
+    for s_start, s_end, code in sides:
+        if any(a <= s_start < b for a, b in taken):
+            continue
+        rest = text[s_end:]
+        body = _body_pattern().match(rest)
+        title = next((t for t in titles if t[0] in (s_end, s_end + 1)), None)
+        if title and not any(a <= title[0] < b for a, b in taken):
+            out.append(Actor(s_start, title[1], "office", code, None, _canonical_title(title[2])))
+        elif body:
+            out.append(Actor(s_start, s_end + body.end(), "body", code))
+        else:
+            out.append(Actor(s_start, s_end, "state", code))
+    return out
+
+
+def _first(value: int | None, default: int) -> int:
+    return default if value is None else value

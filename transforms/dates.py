@@ -1,0 +1,144 @@
+"""Find date expressions in a sentence and resolve them against the publication date."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sept", "sep"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+RELATIVE_DAYS = {
+    "today": 0,
+    "tonight": 0,
+    "this morning": 0,
+    "this afternoon": 0,
+    "this evening": 0,
+    "yesterday": -1,
+    "last night": -1,
+    "tomorrow": 1,
+}
+
+_MONTH = r"(?P<month>" + "|".join(sorted((m.capitalize() for m in MONTHS), key=len, reverse=True)) + r")\.?"
+_MONTH_DAY = re.compile(
+    rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:\s*[-–]\s*\d{{1,2}})?"
+    rf"(?:,?\s+(?P<year>(?:19|20)\d\d))?\b",
+)
+_DAY_MONTH = re.compile(
+    rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:\s*[-–]\s*\d{{1,2}})?\s+{_MONTH}"
+    rf"(?:,?\s+(?P<year>(?:19|20)\d\d))?\b",
+)
+_WEEKDAY = re.compile(
+    r"\b(?P<next>next\s+|last\s+|this\s+|on\s+)?(?P<weekday>" + "|".join(WEEKDAYS) + r")\b",
+    re.IGNORECASE,
+)
+_RELATIVE = re.compile(r"\b(?:" + "|".join(RELATIVE_DAYS) + r")\b", re.IGNORECASE)
+_DATELINE = re.compile(
+    r"^\s*[A-Z][A-Za-z .'-]{1,40},\s+(?:[A-Z][a-z]+\s+)?" + _MONTH + r"\s+(?P<day>\d{1,2})\b",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    """A date expression in a sentence, and the date it stands for (None if unresolvable)."""
+
+    start: int
+    end: int
+    value: date | None
+    basis: str  # explicit | relative
+
+
+def _nearest_year(month: int, day: int, published: date, forward: bool) -> date | None:
+    """Return month/day in the year that puts it closest to `published` on the right side."""
+    candidates = []
+    for year in (published.year - 1, published.year, published.year + 1):
+        try:
+            candidates.append(date(year, month, day))
+        except ValueError:
+            continue
+    if not candidates:
+        return None
+    if forward:
+        after = [d for d in candidates if d >= published - timedelta(days=2)]
+        return min(after) if after else None
+    before = [d for d in candidates if d <= published + timedelta(days=2)]
+    return max(before) if before else None
+
+
+def _explicit(match: re.Match[str], published: date | None, forward: bool) -> date | None:
+    month = MONTHS[match.group("month").lower().rstrip(".")]
+    day = int(match.group("day"))
+    if match.group("year"):
+        try:
+            return date(int(match.group("year")), month, day)
+        except ValueError:
+            return None
+    if published is None:
+        return None
+    return _nearest_year(month, day, published, forward)
+
+
+def _weekday(match: re.Match[str], published: date, forward: bool) -> date:
+    wanted = WEEKDAYS.index(match.group("weekday").lower())
+    modifier = (match.group("next") or "").strip().lower()
+    if modifier == "next" or (forward and modifier != "last"):
+        delta = (wanted - published.weekday()) % 7 or (7 if modifier == "next" else 0)
+        return published + timedelta(days=delta)
+    return published - timedelta(days=(published.weekday() - wanted) % 7)
+
+
+def find_dates(text: str, published: date | None, *, forward: bool = False) -> list[DateMention]:
+    """Return the date expressions of `text`, resolved against `published`.
+
+    `forward` resolves weekdays and month-days without a year to the next such day, as
+    for a planned meeting.
+
+    >>> [m.value.isoformat() for m in find_dates("met on Sunday", date(2025, 7, 14))]
+    ['2025-07-13']
+    """
+    mentions: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in (_MONTH_DAY, _DAY_MONTH):
+        for match in pattern.finditer(text):
+            if any(a < match.end() and match.start() < b for a, b in taken):
+                continue
+            taken.append(match.span())
+            value = _explicit(match, published, forward)
+            mentions.append(DateMention(match.start(), match.end(), value, "explicit"))
+    if published is not None:
+        for match in _WEEKDAY.finditer(text):
+            value = _weekday(match, published, forward)
+            mentions.append(DateMention(match.start(), match.end(), value, "relative"))
+        for match in _RELATIVE.finditer(text):
+            value = published + timedelta(days=RELATIVE_DAYS[match.group().lower()])
+            mentions.append(DateMention(match.start(), match.end(), value, "relative"))
+    return sorted(mentions, key=lambda m: m.start)
+
+
+def find_dateline(text: str, published: date | None) -> date | None:
+    """Return the date of a dateline opening `text`: 'BERNE, March 4 - ...' -> March 4."""
+    match = _DATELINE.match(text)
+    if not match or published is None:
+        return None
+    return _nearest_year(MONTHS[match.group("month").lower().rstrip(".")],
+                         int(match.group("day")), published, False)

@@ -1,0 +1,184 @@
+"""Meetings: encounters between people of two or more sides, one per real meeting.
+
+Matching finds, per sentence, a meeting cue and the sides of the people around it;
+deciding merges the reports of one meeting inside the article (lead, body, caption)
+and resolves its date, mode, status and place.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+
+from transforms import lexicon
+from transforms.actors import Actor, side_spans
+from transforms.dates import find_dates
+from transforms.places import find_places
+from transforms.reading import ReadArticle, ReadSentence
+
+_NEGATION = re.compile(
+    r"\b(?:not|never|no plans? to|refused to|declined to|won't|cannot|without)\s+"
+    r"(?:\w+\s+){0,2}?(?:meet|meeting|talks|visit|speak)",
+    re.IGNORECASE,
+)
+_SUMMIT_NAME = re.compile(
+    r"\b((?:[A-Z][\w.-]*\s+){1,5}?(?:[Ss]ummit|Conference|Forum|Dialogue|Commission meeting|"
+    r"Council meeting))\b"
+)
+_IN_COUNTRY = re.compile(r"\bin\s+(?:the\s+)?$")
+_CALL_ON_TO = re.compile(r"^\s+\S+(?:\s+\S+){0,6}?\s+to\s+[a-z]+")
+_SIDE_KINDS = ("person", "office", "body")
+
+
+@dataclass(slots=True)
+class MeetingReport:
+    """One meeting as an article reports it, possibly from several of its sentences."""
+
+    sides: list[str]
+    mode: str
+    status: str
+    date: date | None
+    date_basis: str
+    evidence: ReadSentence
+    participants: list[Actor] = field(default_factory=list)
+    city: str | None = None
+    country: str | None = None
+    name: str | None = None
+
+
+@cache
+def _cue_pattern() -> re.Pattern[str]:
+    return re.compile(rf"\b(?:{lexicon.alternation(set(lexicon.cue_words('meeting_cues.tsv')))})\b",
+                      re.IGNORECASE)
+
+
+@cache
+def _status_pattern() -> re.Pattern[str]:
+    phrases = set(lexicon.cue_words("status_cues.tsv"))
+    return re.compile(rf"\b(?:{lexicon.alternation(phrases)})\b", re.IGNORECASE)
+
+
+def _cues(text: str) -> list[tuple[int, str]]:
+    """Return (offset, mode) of the meeting cues of `text`: 'met' -> in_person, 'call' -> phone."""
+    modes = lexicon.cue_words("meeting_cues.tsv")
+    found = []
+    for match in _cue_pattern().finditer(text):
+        phrase = re.sub(r"\s+", " ", match.group().lower())
+        if phrase in {"called on", "calls on"} and _CALL_ON_TO.match(text[match.end() :]):
+            continue
+        found.append((match.start(), modes[phrase]))
+    return found
+
+
+def _mode(cues: list[tuple[int, str]]) -> str:
+    labels = {mode for _, mode in cues}
+    if "video" in labels:
+        return "video"
+    if "phone" in labels and "in_person" not in labels:
+        return "phone"
+    return "in_person"
+
+
+def _status(text: str) -> str:
+    labels = {
+        lexicon.cue_words("status_cues.tsv")[re.sub(r"\s+", " ", m.group().lower())]
+        for m in _status_pattern().finditer(text)
+    }
+    if "cancelled" in labels:
+        return "cancelled"
+    return "planned" if "planned" in labels else "held"
+
+
+def _sides(actors: list[Actor]) -> list[str]:
+    return sorted({a.side for a in actors if a.kind in _SIDE_KINDS and a.side})
+
+
+def _meeting_date(read: ReadArticle, sentence: ReadSentence, cue: int, status: str):
+    """Return (date, basis) for a meeting reported in `sentence` around offset `cue`."""
+    mentions = [
+        m
+        for m in find_dates(sentence.text, read.published, forward=status != "held")
+        if m.value is not None
+    ]
+    if mentions:
+        nearest = min(mentions, key=lambda m: abs(m.start - cue))
+        return nearest.value, nearest.basis
+    if sentence.sentence.paragraph == 0 and read.dateline_date is not None:
+        return read.dateline_date, "dateline"
+    if sentence.sentence.paragraph <= 1 and status == "held" and read.published is not None:
+        return read.published, "publication"
+    return None, "unknown"
+
+
+def _place(read: ReadArticle, sentence: ReadSentence, mode: str, basis: str):
+    if mode != "in_person":
+        return None, None
+    places = find_places(sentence.text)
+    if places:
+        return places[0].city, places[0].country
+    for start, _, code in side_spans(sentence.text):
+        if _IN_COUNTRY.search(sentence.text[:start]) and not code.startswith("ORG:"):
+            return None, code
+    if basis == "dateline" and read.dateline_place is not None:
+        return read.dateline_place.city, read.dateline_place.country
+    return None, None
+
+
+def _report(read: ReadArticle, sentence: ReadSentence) -> MeetingReport | None:
+    cues = _cues(sentence.text)
+    if not cues or _NEGATION.search(sentence.text):
+        return None
+    sides = _sides(sentence.actors)
+    if len(sides) < 2:
+        return None
+    if {mode for _, mode in cues} == {"visit"} and len(
+        [a for a in sentence.actors if a.kind in _SIDE_KINDS and a.side]
+    ) < 2:
+        return None
+    status = _status(sentence.text)
+    when, basis = _meeting_date(read, sentence, cues[0][0], status)
+    if status == "held" and when and read.published and when > read.published:
+        status = "planned"
+    mode = _mode(cues)
+    city, country = _place(read, sentence, mode, basis)
+    name = _SUMMIT_NAME.search(sentence.text)
+    people = [a for a in sentence.people() if a.side in sides]
+    return MeetingReport(
+        sides, mode, status, when, basis, sentence, people, city, country,
+        name.group(1).strip() if name else None,
+    )
+
+
+def _same_meeting(a: MeetingReport, b: MeetingReport) -> bool:
+    if a.sides != b.sides or a.status != b.status:
+        return False
+    if a.mode != b.mode and a.date is not None and b.date is not None:
+        return False
+    return a.date is None or b.date is None or a.date == b.date
+
+
+def _merge(into: MeetingReport, other: MeetingReport) -> None:
+    if into.date is None and other.date is not None:
+        into.date, into.date_basis = other.date, other.date_basis
+    into.city = into.city or other.city
+    into.country = into.country or other.country
+    into.name = into.name or other.name
+    known = {p.name for p in into.participants}
+    into.participants.extend(p for p in other.participants if p.name not in known)
+
+
+def find_meetings(read: ReadArticle) -> list[MeetingReport]:
+    """Return the meetings an article reports, one per real meeting."""
+    meetings: list[MeetingReport] = []
+    for sentence in read.sentences:
+        report = _report(read, sentence)
+        if report is None:
+            continue
+        same = next((m for m in meetings if _same_meeting(m, report)), None)
+        if same is None:
+            meetings.append(report)
+        else:
+            _merge(same, report)
+    return meetings

