@@ -14,13 +14,17 @@ from functools import cache
 from transforms import lexicon
 
 _PARTICLES = r"(?:bin|ibn|al|el|de|da|di|do|dos|du|van|von|der|den|la|le|del|y|ben)"
-_TOKEN = r"(?:[A-Z][a-zà-ÿ]+(?:[-'’][A-Za-zà-ÿ]+)*|[A-Z]\.(?:[A-Z]\.)*|[A-Z][a-z]*[A-Z][a-z]+)"
+_TOKEN = (
+    r"(?:[A-Z][a-zà-ÿ]+(?:[-'’][A-Za-zà-ÿ]+)*|[A-Z]\.(?:[A-Z]\.)*|[A-Z][a-z]*[A-Z][a-z]+"
+    r"|[IVX]{2,4}\b)"
+)
 _NAME = re.compile(
     rf"{_TOKEN}(?:\s+(?:{_PARTICLES}[\s-]+)?{_TOKEN}){{0,4}}(?:,?\s+Jr\.?)?"
 )
 _BODY_WORDS = (
     r"officials?|delegations?|leaders?|leadership|government|authorities|negotiators?|"
-    r"counterparts?|ministers?|diplomats?|envoys?|representatives?|team|side"
+    r"counterparts?|ministers?|diplomats?|envoys?|representatives?|team|side|allies|Allies|"
+    r"partners|Partners|military\s+leaders"
 )
 _STOP_TOKENS = frozenset(
     """The A An He She They It His Her Their We Our I In On At For With And But Or As By From
@@ -41,6 +45,11 @@ _STOP_TOKENS = frozenset(
     International World Western Eastern Northern Southern Middle Asia Asian Europe European
     Africa African America Americas Pacific Atlantic Indian Ocean Sea Gulf Arab Islamic Muslim
     Christian Jewish Strait Peninsula Island Islands Region Regional Affairs Trade Economic""".split()
+)
+_LEADERS_OF = re.compile(
+    r"\b(?:leaders?|counterparts?|officials|ministers?|presidents?|prime\s+ministers?|"
+    r"heads?\s+of\s+(?:state|government))\s+(?:of|from)\s+(?:the\s+)?"
+    r"(?:[A-Z][\w.’']*(?:\s+[A-Z][\w.’']*)*,?\s+(?:and\s+)?(?:the\s+)?)*$"
 )
 PRONOUNS = re.compile(r"^(?:He|She)\b|\b(?:he|she) (?:said|added|told|noted|stressed)\b")
 
@@ -175,6 +184,9 @@ def _name_candidates(text: str, blocked: list[tuple[int, int, str]]) -> list[tup
         for token in tokens:
             if token in keep:
                 run.append(token)
+                if re.search(r"['’]s?$", token.group()):
+                    _flush(out, run, match.start())
+                    run = []
                 continue
             _flush(out, run, match.start())
             run = []
@@ -197,6 +209,8 @@ def _left_context(text: str, start: int, titles, sides) -> tuple[str | None, str
     title = side = None
     cursor = start
     for t_start, t_end, word in titles:
+        if t_end > start:
+            continue
         gap = text[t_end:start]
         if gap.strip() == "" and len(gap) <= 2:
             title, cursor = word, t_start
@@ -208,10 +222,12 @@ def _left_context(text: str, start: int, titles, sides) -> tuple[str | None, str
         if s_end <= cursor and text[s_end:cursor].strip() == "" and cursor - s_end <= 2:
             side, cursor = code, s_start
             break
+    if side is None and title is not None:
+        side = next((code for s, e, code in sides if cursor <= s and e <= start), None)
     return title, side, cursor
 
 
-_TITLE_COMPLEMENT = re.compile(r"\s+(?:of|for)\s+(?:the\s+)?(?:[A-Z][\w-]+\s+){1,4}")
+_TITLE_COMPLEMENT = re.compile(r"\s+(?:of|for)\s+(?:the\s+)?(?:[A-Z][\w.’'-]*\s+){1,6}")
 
 
 def _right_context(text: str, end: int, titles, sides) -> tuple[str | None, str | None, int]:
@@ -287,7 +303,9 @@ def _person_at(text, start, end, titles, sides, cast, subject_title) -> Actor | 
     if title is None or side is None:
         r_title, r_side, right = _right_context(text, end, titles, sides)
         title, side = title or r_title, side or r_side
-    known = cast.lookup(name) or _famous(name, cast.year)
+    known = cast.lookup(name)
+    if known is None or known.side is None:
+        known = _famous(name, cast.year) or known
     if title is None and known is None:
         return None
     if counterpart:
@@ -314,12 +332,15 @@ def _bare(name: str) -> str:
 
 
 def _famous(name: str, year: int | None) -> Actor | None:
-    key = fold(_bare(name))
+    """Return the well-known office-holder `name` refers to in `year`, by full name or surname."""
+    key = fold(_bare(name)).split()
+    if not key or len(key[-1]) < 4:
+        return None
     for person in lexicon.people():
         if year is not None and not person.first_year <= year <= person.last_year:
             continue
-        full = fold(person.name)
-        if key == full or (len(key) > 3 and key in _name_keys(full) and key == full.split()[-1]):
+        full = fold(person.name).split()
+        if key == full or (key[-1] == full[-1] and (len(key) == 1 or key[0][:3] in full[0])):
             return Actor(0, 0, "person", person.side, person.name, person.title)
     return None
 
@@ -334,7 +355,9 @@ def _offices_and_bodies(text, titles, sides, people: list[Actor]) -> list[Actor]
         rest = text[s_end:]
         body = _body_pattern().match(rest)
         title = next((t for t in titles if t[0] in (s_end, s_end + 1)), None)
-        if title and not any(a <= title[0] < b for a, b in taken):
+        if _LEADERS_OF.search(text[:s_start]):
+            out.append(Actor(s_start, s_end, "body", code))
+        elif title and not any(a <= title[0] < b for a, b in taken):
             out.append(Actor(s_start, title[1], "office", code, None, _canonical_title(title[2])))
         elif body:
             out.append(Actor(s_start, s_end + body.end(), "body", code))

@@ -49,9 +49,11 @@ class MeetingReport:
 
 
 @cache
-def _cue_pattern() -> re.Pattern[str]:
-    return re.compile(rf"\b(?:{lexicon.alternation(set(lexicon.cue_words('meeting_cues.tsv')))})\b",
-                      re.IGNORECASE)
+def _cue_pattern() -> tuple[re.Pattern[str], list[str]]:
+    """One regex over every cue of meeting_cues.tsv, a named group per cue, and their modes."""
+    rows = lexicon.read_rows("meeting_cues.tsv")
+    groups = "|".join(f"(?P<c{i}>{row[0]})" for i, row in enumerate(rows))
+    return re.compile(rf"\b(?:{groups})\b", re.IGNORECASE), [row[1] for row in rows]
 
 
 @cache
@@ -62,13 +64,14 @@ def _status_pattern() -> re.Pattern[str]:
 
 def _cues(text: str) -> list[tuple[int, str]]:
     """Return (offset, mode) of the meeting cues of `text`: 'met' -> in_person, 'call' -> phone."""
-    modes = lexicon.cue_words("meeting_cues.tsv")
+    pattern, modes = _cue_pattern()
     found = []
-    for match in _cue_pattern().finditer(text):
-        phrase = re.sub(r"\s+", " ", match.group().lower())
-        if phrase in {"called on", "calls on"} and _CALL_ON_TO.match(text[match.end() :]):
-            continue
-        found.append((match.start(), modes[phrase]))
+    for match in pattern.finditer(text):
+        mode = modes[int(match.lastgroup[1:])]
+        if match.group().lower().startswith("call") and " on" in match.group().lower():
+            if _CALL_ON_TO.match(text[match.end() :]):
+                continue
+        found.append((match.start(), mode))
     return found
 
 
@@ -151,10 +154,20 @@ def _report(read: ReadArticle, sentence: ReadSentence) -> MeetingReport | None:
     )
 
 
+def _same_people(a: MeetingReport, b: MeetingReport) -> bool:
+    """Return False when, for some side, both reports name people and none in common."""
+    for side in a.sides:
+        names_a = {p.name for p in a.participants if p.side == side}
+        names_b = {p.name for p in b.participants if p.side == side}
+        if names_a and names_b and not names_a & names_b:
+            return False
+    return True
+
+
 def _same_meeting(a: MeetingReport, b: MeetingReport) -> bool:
-    if a.sides != b.sides or a.status != b.status:
+    if a.sides != b.sides or a.status != b.status or not _same_people(a, b):
         return False
-    if a.mode != b.mode and a.date is not None and b.date is not None:
+    if a.mode != b.mode:
         return False
     return a.date is None or b.date is None or a.date == b.date
 
