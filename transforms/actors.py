@@ -318,8 +318,6 @@ def _person_at(text, start, end, titles, sides, cast, subject_title) -> Actor | 
             fold(known.name or "")
         ):
             actor.name = known.name
-    if actor.side is None and title is not None and len(name.split()) == 1 and known is None:
-        return None
     remembered = cast.remember(Actor(start, end, "person", actor.side, actor.name, actor.title))
     actor.name, actor.side = remembered.name, actor.side or remembered.side
     actor.title = actor.title or remembered.title
@@ -346,24 +344,41 @@ def _famous(name: str, year: int | None) -> Actor | None:
 
 
 def _offices_and_bodies(text, titles, sides, people: list[Actor]) -> list[Actor]:
-    """Return unnamed office-holders and bodies with a side: 'the Japanese foreign minister'."""
+    """Return unnamed office-holders and bodies with a side: 'the Japanese foreign minister'.
+
+    In a list of adjectives ('French, German, and UK Foreign Ministers') each side takes
+    the office of the last one.
+    """
     taken = [(_first(a.reach_start, a.start), _first(a.reach_end, a.end)) for a in people]
-    out = []
-    for s_start, s_end, code in sides:
-        if any(a <= s_start < b for a, b in taken):
+    free = [span for span in sides if not any(a <= span[0] < b for a, b in taken)]
+    out: list[Actor] = []
+    chain: list[tuple[int, int, str]] = []
+    for index, (s_start, s_end, code) in enumerate(free):
+        chain.append((s_start, s_end, code))
+        following = free[index + 1] if index + 1 < len(free) else None
+        if following and _LIST_GLUE.fullmatch(text[s_end : following[0]]):
             continue
-        rest = text[s_end:]
-        body = _body_pattern().match(rest)
-        title = next((t for t in titles if t[0] in (s_end, s_end + 1)), None)
-        if _LEADERS_OF.search(text[:s_start]):
-            out.append(Actor(s_start, s_end, "body", code))
-        elif title and not any(a <= title[0] < b for a, b in taken):
-            out.append(Actor(s_start, title[1], "office", code, None, _canonical_title(title[2])))
-        elif body:
-            out.append(Actor(s_start, s_end + body.end(), "body", code))
-        else:
-            out.append(Actor(s_start, s_end, "state", code))
+        kind, title, end = _what_follows(text, s_start, s_end, titles, taken)
+        out.extend(Actor(a, end if kind != "state" else b, kind, c, None, title)
+                   for a, b, c in chain)
+        chain = []
     return out
+
+
+_LIST_GLUE = re.compile(r",?\s+(?:and\s+)?(?:the\s+)?|,\s*")
+
+
+def _what_follows(text, s_start, s_end, titles, taken) -> tuple[str, str | None, int]:
+    """Return (kind, title, end) of what a side names: an office, a body, or the state."""
+    if _LEADERS_OF.search(text[:s_start]):
+        return "body", None, s_end
+    title = next((t for t in titles if t[0] in (s_end, s_end + 1)), None)
+    if title and not any(a <= title[0] < b for a, b in taken):
+        return "office", _canonical_title(title[2]), title[1]
+    body = _body_pattern().match(text[s_end:])
+    if body:
+        return "body", None, s_end + body.end()
+    return "state", None, s_end
 
 
 def _first(value: int | None, default: int) -> int:

@@ -99,7 +99,7 @@ def _sides(actors: list[Actor]) -> list[str]:
 
 
 def _meeting_date(read: ReadArticle, sentence: ReadSentence, cue: int, status: str):
-    """Return (date, basis) for a meeting reported in `sentence` around offset `cue`."""
+    """Return (date, basis) written in `sentence` for a meeting reported around offset `cue`."""
     mentions = [
         m
         for m in find_dates(sentence.text, read.published, forward=status != "held")
@@ -108,9 +108,17 @@ def _meeting_date(read: ReadArticle, sentence: ReadSentence, cue: int, status: s
     if mentions:
         nearest = min(mentions, key=lambda m: abs(m.start - cue))
         return nearest.value, nearest.basis
-    if sentence.sentence.paragraph == 0 and read.dateline_date is not None:
+    return None, "unknown"
+
+
+def _lead_date(read: ReadArticle, report: MeetingReport):
+    """Return (date, basis) for an undated meeting of the lead: the dateline, else the day of
+    publication for a held meeting; (None, 'unknown') elsewhere."""
+    if report.evidence.sentence.paragraph not in read.lead_paragraphs:
+        return None, "unknown"
+    if read.dateline_date is not None:
         return read.dateline_date, "dateline"
-    if sentence.sentence.paragraph <= 1 and status == "held" and read.published is not None:
+    if report.status == "held" and read.published is not None:
         return read.published, "publication"
     return None, "unknown"
 
@@ -124,7 +132,7 @@ def _place(read: ReadArticle, sentence: ReadSentence, mode: str, basis: str):
     for start, _, code in side_spans(sentence.text):
         if _IN_COUNTRY.search(sentence.text[:start]) and not code.startswith("ORG:"):
             return None, code
-    if basis == "dateline" and read.dateline_place is not None:
+    if sentence.sentence.paragraph in read.lead_paragraphs and read.dateline_place is not None:
         return read.dateline_place.city, read.dateline_place.country
     return None, None
 
@@ -194,4 +202,7 @@ def find_meetings(read: ReadArticle) -> list[MeetingReport]:
             meetings.append(report)
         else:
             _merge(same, report)
+    for report in meetings:
+        if report.date is None:
+            report.date, report.date_basis = _lead_date(read, report)
     return meetings

@@ -7,7 +7,8 @@ so each sentence is matched once, whatever asks about it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass
 from datetime import date
 
 from transforms.actors import Actor, Cast, find_actors
@@ -52,7 +53,7 @@ class ReadArticle:
     cast: Cast
     dateline_date: date | None = None
     dateline_place: Place | None = None
-    extra: dict = field(default_factory=dict)
+    lead_paragraphs: frozenset[int] = frozenset()
 
 
 def read_article(text: str, published: date | None) -> ReadArticle:
@@ -71,7 +72,37 @@ def read_article(text: str, published: date | None) -> ReadArticle:
     dateline_date = find_dateline(first, published)
     if city and dateline_date is not None:
         dateline_place = place_of(city.group(1))
-    return ReadArticle(published, sentences, cast, dateline_date, dateline_place)
+    _give_home_side(sentences)
+    return ReadArticle(
+        published, sentences, cast, dateline_date, dateline_place, _lead(sentences)
+    )
+
+
+def _lead(sentences: list[ReadSentence]) -> frozenset[int]:
+    """Return the first two paragraphs with prose in them (a bare dateline is not prose)."""
+    lengths = Counter()
+    for s in sentences:
+        lengths[s.sentence.paragraph] += len(s.text.split())
+    prose = [p for p in sorted(lengths) if lengths[p] >= 8]
+    return frozenset(prose[:2])
+
+
+def _give_home_side(sentences: list[ReadSentence]) -> None:
+    """Give office-holders named without a country the article's own side.
+
+    A readout says "Secretary Blinken" for its own officials; when most named people
+    with a side belong to one side, that side is the article's home.
+    """
+    people = [a for s in sentences for a in s.actors if a.kind == "person" and a.name]
+    sides = Counter(a.side for a in people if a.side and not a.side.startswith("ORG:"))
+    if not sides:
+        return
+    home, count = sides.most_common(1)[0]
+    if count * 2 < sum(sides.values()):
+        return
+    for actor in people:
+        if actor.side is None and actor.title is not None:
+            actor.side = home
 
 
 def _read_sentence(sentence: Sentence, cast: Cast) -> ReadSentence:
