@@ -15,7 +15,7 @@ from transforms import lexicon
 
 _PARTICLES = r"(?:bin|ibn|al|el|de|da|di|do|dos|du|van|von|der|den|la|le|del|y|ben)"
 _TOKEN = (
-    r"(?:[A-Z][a-zà-ÿ]+(?:[-'’][A-Za-zà-ÿ]+)*|[A-Z]\.(?:[A-Z]\.)*|[A-Z][a-z]*[A-Z][a-z]+"
+    r"(?:(?:Mc|Mac|O['’])[A-Z][a-zà-ÿ]+|[A-Z][a-zà-ÿ]+(?:[-'’][A-Za-zà-ÿ]+)*|[A-Z]\.(?:[A-Z]\.)*"
     r"|[IVX]{2,4}\b)"
 )
 _NAME = re.compile(
@@ -82,6 +82,8 @@ class Cast:
         if known is None:
             self.people.append(actor)
             return actor
+        self.people.remove(known)  # most recently mentioned last
+        self.people.append(known)
         if known.side is None:
             known.side = actor.side
         if known.title is None:
@@ -98,6 +100,15 @@ class Cast:
         for person in self.people:
             full = fold(person.name or "")
             if key == full or key in _name_keys(full) or full in _name_keys(key):
+                return person
+        return None
+
+    def by_title(self, title: str) -> Actor | None:
+        """Return the latest person whose title is `title` ('President', 'minister')."""
+        wanted = fold(title)
+        for person in reversed(self.people):
+            held = fold(person.title or "")
+            if held == wanted or (wanted == "minister" and held.endswith("minister")):
                 return person
         return None
 
@@ -306,7 +317,7 @@ def _person_at(text, start, end, titles, sides, cast, subject_title) -> Actor | 
     known = cast.lookup(name)
     if known is None or known.side is None:
         known = _famous(name, cast.year) or known
-    if title is None and known is None:
+    if title is None and known is None and not _speaks_or_addressed(text, start, end):
         return None
     if counterpart:
         title = subject_title
@@ -322,6 +333,21 @@ def _person_at(text, start, end, titles, sides, cast, subject_title) -> Actor | 
     actor.name, actor.side = remembered.name, actor.side or remembered.side
     actor.title = actor.title or remembered.title
     return actor
+
+
+_HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Mme|Madam|Sir)\.?\s+$")
+_VERB_AFTER = re.compile(
+    r"^(?:,[^,]{1,80},)?\s+(?:also\s+|later\s+|then\s+)?(?:said|says|told|added|stressed|urged|"
+    r"noted|warned|insisted|declared|announced|asked|replied|wrote)\b"
+)
+_VERB_BEFORE = re.compile(r"\b(?:said|says|added|according\s+to)\s+$")
+
+
+def _speaks_or_addressed(text: str, start: int, end: int) -> bool:
+    """Return whether an untitled name is a person by its grammar: 'Mr Li', 'Ana Ruiz said'."""
+    if _HONORIFIC.search(text[:start]) or _VERB_BEFORE.search(text[:start]):
+        return True
+    return len(text[start:end].split()) > 1 and bool(_VERB_AFTER.match(text[end:]))
 
 
 def _bare(name: str) -> str:

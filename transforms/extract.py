@@ -25,7 +25,7 @@ def extract_article(article: Article) -> Extraction:
     read = read_article(article.text, article.published_date)
     meetings = find_meetings(read)
     ids = {id(m): meeting_id(m, article.article_id, i) for i, m in enumerate(meetings)}
-    statements = find_statements(read, meetings)
+    statements = find_statements(read, meetings, article.text)
     extraction = Extraction(article_id=article.article_id)
     for report in meetings:
         extraction.meeting_mentions.append(_mention_row(report, ids[id(report)], article))

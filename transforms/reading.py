@@ -19,10 +19,15 @@ from transforms.text import Sentence, split_sentences
 _PRONOUN_SUBJECT = re.compile(r"^(?:He|She)\b")
 _PRONOUN_SPEAKER = re.compile(r"[,\"”]\s*(?:he|she)\s+(?:said|added|told|noted|stressed|says)\b")
 _GROUP = re.compile(
-    r"\b(?:the\s+two\s+(?:top\s+)?(?:ministers|leaders|sides|presidents|diplomats|officials|"
-    r"foreign\s+ministers|prime\s+ministers|heads\s+of\s+state|counterparts|men|women)|"
-    r"both\s+(?:sides|leaders|ministers|men)|the\s+(?:three|four)\s+leaders|they)\b",
+    r"\b(?:the\s+(?:two|three|four|five)\s+(?:top\s+)?(?:[A-Za-z]+\s+)?[A-Za-z]+s|"
+    r"both\s+(?:sides|leaders|ministers|men|women|countries)|they)\b",
     re.IGNORECASE,
+)
+_THE_TITLE = re.compile(
+    r"\b[Tt]he\s+(Vice\s+President|President|Prime\s+Minister|Chancellor|Premier|"
+    r"Secretary(?:\s+of\s+State)?|King|Queen|Emir|Crown\s+Prince|Foreign\s+Minister|"
+    r"(?:foreign\s+)?minister|Minister|Secretary-General|Secretary\s+General)\b"
+    r"(?!\s+(?:of|for)\b)(?!\s+[A-Z])"
 )
 _DATELINE_CITY = re.compile(r"^\s*([A-Z][A-Z .'-]{2,40}|[A-Z][a-z]+(?: [A-Z][a-z]+)?),\s")
 
@@ -108,11 +113,13 @@ def _give_home_side(sentences: list[ReadSentence]) -> None:
 def _read_sentence(sentence: Sentence, cast: Cast) -> ReadSentence:
     actors = find_actors(sentence.text, cast)
     _resolve_offices(actors, cast)
+    _resolve_bare_titles(sentence.text, actors, cast)
     pronoun = _PRONOUN_SUBJECT.match(sentence.text) or _PRONOUN_SPEAKER.search(sentence.text)
     if pronoun and cast.last_subject is not None:
         subject = cast.last_subject
-        offset = pronoun.start() if pronoun.group()[0] in "HS" else pronoun.end() - 10
-        actors.insert(0, Actor(max(offset, 0), max(offset, 0) + 2, "person", subject.side,
+        word = re.search(r"[HhSs]he?\b", pronoun.group())
+        offset = pronoun.start() + (word.start() if word else 0)
+        actors.insert(0, Actor(offset, offset + 2, "person", subject.side,
                                subject.name, subject.title))
         actors.sort(key=lambda a: a.start)
     named = [a for a in actors if a.kind == "person" and a.name]
@@ -120,6 +127,18 @@ def _read_sentence(sentence: Sentence, cast: Cast) -> ReadSentence:
         cast.last_subject = named[0]
     group = bool(_GROUP.search(sentence.text))
     return ReadSentence(sentence, actors, group)
+
+
+def _resolve_bare_titles(text: str, actors: list[Actor], cast: Cast) -> None:
+    """Turn 'The President' into the president the article already named."""
+    for match in _THE_TITLE.finditer(text):
+        if any(a.start <= match.start(1) < a.end for a in actors):
+            continue
+        known = cast.by_title(re.sub(r"\s+", " ", match.group(1)))
+        if known is not None:
+            actors.append(Actor(match.start(), match.end(), "person", known.side, known.name,
+                                known.title))
+    actors.sort(key=lambda a: a.start)
 
 
 def _resolve_offices(actors: list[Actor], cast: Cast) -> None:

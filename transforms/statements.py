@@ -29,14 +29,26 @@ def _verb_pattern() -> re.Pattern[str]:
     return re.compile(rf"\b(?:{lexicon.alternation(verbs)})\b", re.IGNORECASE)
 
 
+_SUBJECT_GAP = re.compile(
+    r"^(?:['’]s?)?\s*(?:\([^)]{0,40}\)\s*)?(?:,[^,]{0,120},)?\s*"
+    r"(?:(?:\w+ly|also|again|later|then|today|yesterday|tonight|has|had|have|was|is|and|"
+    r"on\s+\w+|for\s+(?:his|her)\s+part,|in\s+turn,?)\s+)*$"
+)
+
+
 def _speaker_before(sentence: ReadSentence, verb_start: int) -> Actor | None:
-    """Return the named person closest before the verb, within one clause."""
-    candidates = [
-        a
-        for a in sentence.people()
-        if a.end <= verb_start and verb_start - a.end <= _SUBJECT_REACH
-    ]
-    return candidates[-1] if candidates else None
+    """Return the named person who is the subject of the verb at `verb_start`.
+
+    The words between them may only be an apposition or adverbs: 'Lavrov, for his part,
+    reaffirmed'; 'officials said' or 'Li's aide said' give no speaker.
+    """
+    for actor in reversed(sentence.people()):
+        if actor.end > verb_start:
+            continue
+        if _SUBJECT_GAP.match(sentence.text[actor.end : verb_start]):
+            return actor
+        return None
+    return None
 
 
 def _speaker_after(sentence: ReadSentence, verb_end: int) -> Actor | None:
@@ -75,12 +87,43 @@ def _meeting_of(speaker: Actor, sentence: ReadSentence, meetings: list[MeetingRe
     return before[-1] if before else with_speaker[0]
 
 
-def find_statements(read: ReadArticle, meetings: list[MeetingReport]) -> list[Statement]:
+_QUOTES = re.compile(r"[\"“”]|``|''")
+
+
+def _inside_quote(sentence: ReadSentence, paragraph_start: int, text: str) -> bool:
+    """Return whether `sentence` is part of a quotation opened earlier in its paragraph or
+    is a quotation itself."""
+    if re.match(r"^(?:[\"“]|``)", sentence.text):
+        return True
+    return len(_QUOTES.findall(text[paragraph_start : sentence.sentence.start])) % 2 == 1
+
+
+def _quoted_speakers(read: ReadArticle, found: dict[int, list[Actor]], text: str) -> None:
+    """Credit unattributed quoted sentences to the speaker of their paragraph."""
+    by_paragraph: dict[int, list[int]] = {}
+    for index, sentence in enumerate(read.sentences):
+        by_paragraph.setdefault(sentence.sentence.paragraph, []).append(index)
+    for indexes in by_paragraph.values():
+        speakers = [found[i] for i in indexes if found.get(i)]
+        if len(speakers) != 1 and not (speakers and all(s == speakers[0] for s in speakers)):
+            continue
+        start = read.sentences[indexes[0]].sentence.start
+        for i in indexes:
+            if not found.get(i) and _inside_quote(read.sentences[i], start, text):
+                found[i] = speakers[0]
+
+
+def find_statements(
+    read: ReadArticle, meetings: list[MeetingReport], text: str = ""
+) -> list[Statement]:
     """Return one statement per (sentence, speaker) where a named person communicates."""
+    found = {i: _speakers(s, meetings) for i, s in enumerate(read.sentences)}
+    if text:
+        _quoted_speakers(read, found, text)
     statements = []
-    for sentence in read.sentences:
+    for index, sentence in enumerate(read.sentences):
         seen: set[str] = set()
-        for speaker in _speakers(sentence, meetings):
+        for speaker in found[index]:
             if not speaker.name or speaker.name in seen:
                 continue
             seen.add(speaker.name)
