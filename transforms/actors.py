@@ -230,7 +230,10 @@ def _left_context(text: str, start: int, titles, sides) -> tuple[str | None, str
             title, cursor = text[t_start:start].strip(), t_start
             break
     for s_start, s_end, code in sides:
-        if s_end <= cursor and text[s_end:cursor].strip() == "" and cursor - s_end <= 2:
+        gap = text[s_end:cursor]
+        if s_end <= cursor and (gap.strip() == "" and len(gap) <= 2 or (
+            title is not None and _ORG_QUALIFIER.fullmatch(gap)
+        )):
             side, cursor = code, s_start
             break
     if side is None and title is not None:
@@ -238,6 +241,7 @@ def _left_context(text: str, start: int, titles, sides) -> tuple[str | None, str
     return title, side, cursor
 
 
+_ORG_QUALIFIER = re.compile(r"\s+(?:[A-Z][\w.’'-]*\s+){1,4}")
 _TITLE_COMPLEMENT = re.compile(r"\s+(?:of|for)\s+(?:the\s+)?(?:[A-Z][\w.’'-]*\s+){1,6}")
 
 

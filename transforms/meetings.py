@@ -142,7 +142,7 @@ def _report(read: ReadArticle, sentence: ReadSentence) -> MeetingReport | None:
     if not cues or _NEGATION.search(sentence.text):
         return None
     sides = _sides(sentence.actors)
-    if len(sides) < 2:
+    if len(sides) < 2 or not any(a.kind in ("person", "office") for a in sentence.actors):
         return None
     if {mode for _, mode in cues} == {"visit"} and len(
         [a for a in sentence.actors if a.kind in _SIDE_KINDS and a.side]
@@ -205,4 +205,26 @@ def find_meetings(read: ReadArticle) -> list[MeetingReport]:
     for report in meetings:
         if report.date is None:
             report.date, report.date_basis = _lead_date(read, report)
+    _date_from_main_event(meetings)
     return meetings
+
+
+_PAST_OR_FUTURE = re.compile(
+    r"\b(?:last|earlier|ago|previous(?:ly)?|former|recent(?:ly)?|since|before|next|later|"
+    r"(?:19|20)\d\d|January|February|March|April|May|June|July|August|September|October|"
+    r"November|December|will|would|plans?|expected)\b"
+)
+
+
+def _date_from_main_event(meetings: list[MeetingReport]) -> None:
+    """Date undated held meetings by the article's first dated one: a visit's other talks.
+
+    Only when the sentence says nothing that places it at another time.
+    """
+    main = next((m for m in meetings if m.date and m.status == "held"), None)
+    if main is None:
+        return
+    for report in meetings:
+        if report.date is None and report.status == "held" and report.mode == main.mode:
+            if not _PAST_OR_FUTURE.search(report.evidence.text):
+                report.date, report.date_basis = main.date, "inferred"

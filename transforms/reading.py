@@ -95,15 +95,16 @@ def _lead(sentences: list[ReadSentence]) -> frozenset[int]:
 def _give_home_side(sentences: list[ReadSentence]) -> None:
     """Give office-holders named without a country the article's own side.
 
-    A readout says "Secretary Blinken" for its own officials; when most named people
-    with a side belong to one side, that side is the article's home.
+    A readout says "Secretary Blinken" for its own officials; when one side has at least
+    twice as many named people as any other, that side is the article's home.
     """
     people = [a for s in sentences for a in s.actors if a.kind == "person" and a.name]
     sides = Counter(a.side for a in people if a.side and not a.side.startswith("ORG:"))
     if not sides:
         return
-    home, count = sides.most_common(1)[0]
-    if count * 2 < sum(sides.values()):
+    ranked = sides.most_common(2)
+    home, count = ranked[0]
+    if len(ranked) > 1 and count < 2 * ranked[1][1]:
         return
     for actor in people:
         if actor.side is None and actor.title is not None:

@@ -123,4 +123,4 @@ TABLES: dict[str, pa.Schema] = {
 
 MODES = ("in_person", "phone", "video")
 STATUSES = ("held", "planned", "cancelled")
-DATE_BASES = ("explicit", "relative", "dateline", "publication", "unknown")
+DATE_BASES = ("explicit", "relative", "dateline", "publication", "inferred", "unknown")
