@@ -15,8 +15,8 @@ from transforms import lexicon
 
 _PARTICLES = r"(?:bin|ibn|al|el|de|da|di|do|dos|du|van|von|der|den|la|le|del|y|ben)"
 _TOKEN = (
-    r"(?:(?:Mc|Mac|O['’])[A-Z][a-zà-ÿ]+|[A-Z][a-zà-ÿ]+(?:[-'’][A-Za-zà-ÿ]+)*|[A-Z]\.(?:[A-Z]\.)*"
-    r"|[IVX]{2,4}\b)"
+    r"(?:(?:Mc|Mac|O['’])[A-Z][a-zß-ÿā-ž]+|[A-ZÀ-ÞĀ-Ž][a-zß-ÿā-ž]+(?:[-'’][A-Za-zß-ÿĀ-ž]+)*"
+    r"|[A-Z]\.(?:[A-Z]\.)*|[IVX]{2,4}\b)"
 )
 _NAME = re.compile(
     rf"{_TOKEN}(?:\s+(?:{_PARTICLES}[\s-]+)?{_TOKEN}){{0,4}}(?:,?\s+Jr\.?)?"
@@ -44,7 +44,10 @@ _STOP_TOKENS = frozenset(
     Fact Sheet Joint Press North South East West New Old Great Greater Upper Lower Global
     International World Western Eastern Northern Southern Middle Asia Asian Europe European
     Africa African America Americas Pacific Atlantic Indian Ocean Sea Gulf Arab Islamic Muslim
-    Christian Jewish Strait Peninsula Island Islands Region Regional Affairs Trade Economic""".split()
+    Christian Jewish Strait Peninsula Island Islands Region Regional Affairs Trade Economic
+    Lt Gen Adm Col Maj Capt Cmdr Sgt Dr Armed Military Defense Defence Allies Partners Staff
+    Intelligence Presidential Service External Action Permanent Political Global Commander
+    Supreme Joint Chiefs Chair Mission Embassy Consulate""".split()
 )
 _LEADERS_OF = re.compile(
     r"\b(?:leaders?|counterparts?|officials|ministers?|presidents?|prime\s+ministers?|"

@@ -77,6 +77,7 @@ def read_article(text: str, published: date | None) -> ReadArticle:
     dateline_date = find_dateline(first, published)
     if city and dateline_date is not None:
         dateline_place = place_of(city.group(1))
+    _sides_learned_later(sentences, cast)
     _give_home_side(sentences)
     return ReadArticle(
         published, sentences, cast, dateline_date, dateline_place, _lead(sentences)
@@ -109,6 +110,16 @@ def _give_home_side(sentences: list[ReadSentence]) -> None:
     for actor in people:
         if actor.side is None and actor.title is not None:
             actor.side = home
+
+
+def _sides_learned_later(sentences: list[ReadSentence], cast: Cast) -> None:
+    """Give a person named before their side was known the side the article gave later."""
+    for sentence in sentences:
+        for actor in sentence.actors:
+            if actor.kind == "person" and actor.side is None and actor.name:
+                known = cast.lookup(actor.name)
+                if known is not None:
+                    actor.side = known.side
 
 
 def _read_sentence(sentence: Sentence, cast: Cast) -> ReadSentence:
@@ -145,9 +156,11 @@ def _resolve_bare_titles(text: str, actors: list[Actor], cast: Cast) -> None:
 def _resolve_offices(actors: list[Actor], cast: Cast) -> None:
     """Turn 'the Chinese minister' into the Chinese minister the article already named."""
     for actor in actors:
-        if actor.kind != "office" or actor.side is None:
+        if actor.kind != "office" or actor.side is None or actor.title is None:
             continue
-        known = cast.by_side(actor.side, actor.title) or cast.by_side(actor.side)
+        if actor.title.lower().endswith("s"):  # plural: 'Foreign Ministers'
+            continue
+        known = cast.by_side(actor.side, actor.title)
         if known is not None:
             actor.kind, actor.name = "person", known.name
             actor.title = known.title or actor.title
