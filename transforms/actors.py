@@ -19,7 +19,7 @@ _TOKEN = (
     r"|[A-Z]\.(?:[A-Z]\.)*|[IVX]{2,4}\b)"
 )
 _NAME = re.compile(
-    rf"{_TOKEN}(?:\s+(?:{_PARTICLES}[\s-]+)?{_TOKEN}){{0,4}}(?:,?\s+Jr\.?)?"
+    rf"{_TOKEN}(?:\s+(?:{_PARTICLES}[\s-]+)?{_TOKEN}){{0,12}}(?:,?\s+Jr\.?)?"
 )
 _BODY_WORDS = (
     r"officials?|delegations?|leaders?|leadership|government|authorities|negotiators?|"

@@ -13,7 +13,7 @@ _MIN_POPULATION = 15000
 _LATIN = re.compile(r"^[A-Z][A-Za-z .'-]+$")
 _PLACE_CUE = re.compile(
     r"\b(?:in|at|to|from|visiting|visited|visit)\s+(?:the\s+)?(?:[A-Z]\w+\s+){0,3}?"
-    r"(?P<city>[A-Z][a-zA-Z'-]+(?:\s+[A-Z][a-zA-Z'-]+){0,2})"
+    r"(?P<city>[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,2})"
 )
 
 
