@@ -23,6 +23,12 @@ _NEGATION = re.compile(
     r"(?:\w+\s+){0,2}?(?:meet|meeting|talks|visit|speak)",
     re.IGNORECASE,
 )
+_GENERIC_ENCOUNTERS = re.compile(
+    r"\b(?:several|many|numerous|frequent|regular|previous|past|recent|a\s+series\s+of)\s+"
+    r"(?:\w+\s+)?(?:visits|meetings|talks|calls|contacts)\b",
+    re.IGNORECASE,
+)
+_LIST_PREFIX = re.compile(r"^[-•*\s]*(?:[\w,]+\s+){0,3}?(?:\d{1,2}\s*)?[-–:]?\s*$")
 _SUMMIT_NAME = re.compile(
     r"\b((?:[A-Z][\w.-]*\s+){1,5}?(?:[Ss]ummit|Conference|Forum|Dialogue|Commission meeting|"
     r"Council meeting))\b"
@@ -46,6 +52,7 @@ class MeetingReport:
     city: str | None = None
     country: str | None = None
     name: str | None = None
+    follow_up: bool = False  # reported as 'the two leaders ...' after an earlier sentence
 
 
 @cache
@@ -137,15 +144,35 @@ def _place(read: ReadArticle, sentence: ReadSentence, mode: str, basis: str):
     return None, None
 
 
-def _report(read: ReadArticle, sentence: ReadSentence) -> MeetingReport | None:
+def _meeting_actors(
+    read: ReadArticle, sentence: ReadSentence, cue: int, previous: list[Actor]
+) -> list[Actor]:
+    """Return who takes part in a meeting the sentence reports, resolving 'the two leaders'
+    to the people of the sentences before, and a subjectless list item ('Phone call with
+    the Indonesian minister') to the article's own side."""
+    actors = list(sentence.actors)
+    if len(_sides(actors)) >= 2:
+        return actors
+    if sentence.group_reference and len(_sides(previous)) >= 2:
+        return actors + previous
+    listed = _LIST_PREFIX.match(sentence.text[:cue])
+    if read.home_side and listed and _sides(actors) not in ([], [read.home_side]):
+        return [*actors, Actor(0, 0, "body", read.home_side)]
+    return actors
+
+
+def _report(
+    read: ReadArticle, sentence: ReadSentence, previous: list[Actor]
+) -> MeetingReport | None:
     cues = _cues(sentence.text)
-    if not cues or _NEGATION.search(sentence.text):
+    if not cues or _NEGATION.search(sentence.text) or _GENERIC_ENCOUNTERS.search(sentence.text):
         return None
-    sides = _sides(sentence.actors)
-    if len(sides) < 2 or not any(a.kind in ("person", "office") for a in sentence.actors):
+    actors = _meeting_actors(read, sentence, cues[0][0], previous)
+    sides = _sides(actors)
+    if len(sides) < 2 or not any(a.kind in ("person", "office") for a in actors):
         return None
     if {mode for _, mode in cues} == {"visit"} and len(
-        [a for a in sentence.actors if a.kind in _SIDE_KINDS and a.side]
+        [a for a in actors if a.kind in _SIDE_KINDS and a.side]
     ) < 2:
         return None
     status = _status(sentence.text)
@@ -155,10 +182,10 @@ def _report(read: ReadArticle, sentence: ReadSentence) -> MeetingReport | None:
     mode = _mode(cues)
     city, country = _place(read, sentence, mode, basis)
     name = _SUMMIT_NAME.search(sentence.text)
-    people = [a for a in sentence.people() if a.side in sides]
+    people = [a for a in actors if a.kind == "person" and a.name and a.side in sides]
     return MeetingReport(
         sides, mode, status, when, basis, sentence, people, city, country,
-        name.group(1).strip() if name else None,
+        name.group(1).strip() if name else None, sentence.group_reference,
     )
 
 
@@ -173,6 +200,8 @@ def _same_people(a: MeetingReport, b: MeetingReport) -> bool:
 
 
 def _same_meeting(a: MeetingReport, b: MeetingReport) -> bool:
+    if b.follow_up and a.sides == b.sides:
+        return True
     if a.sides != b.sides or a.status != b.status or not _same_people(a, b):
         return False
     if a.mode != b.mode:
@@ -193,8 +222,11 @@ def _merge(into: MeetingReport, other: MeetingReport) -> None:
 def find_meetings(read: ReadArticle) -> list[MeetingReport]:
     """Return the meetings an article reports, one per real meeting."""
     meetings: list[MeetingReport] = []
+    previous: list[Actor] = []
     for sentence in read.sentences:
-        report = _report(read, sentence)
+        report = _report(read, sentence, previous)
+        if len(_sides(sentence.actors)) >= 2:
+            previous = [a for a in sentence.actors if a.kind in _SIDE_KINDS]
         if report is None:
             continue
         same = next((m for m in meetings if _same_meeting(m, report)), None)

@@ -19,10 +19,13 @@ from transforms.text import Sentence, split_sentences
 _PRONOUN_SUBJECT = re.compile(r"^(?:He|She)\b")
 _PRONOUN_SPEAKER = re.compile(r"[,\"”]\s*(?:he|she)\s+(?:said|added|told|noted|stressed|says)\b")
 _GROUP = re.compile(
-    r"\b(?:the\s+(?:two|three|four|five)\s+(?:top\s+)?(?:[A-Za-z]+\s+)?[A-Za-z]+s|"
-    r"both\s+(?:sides|leaders|ministers|men|women|countries)|they)\b",
+    r"\b(?:the\s+(?:two|three|four|five)\s+(?:top\s+|heads?\s+of\s+)?(?:[a-z]+\s+)?"
+    r"(?:leaders|ministers|sides|presidents|premiers|diplomats|officials|counterparts|"
+    r"delegations|envoys|men|women|states|governments|[A-Z]{2,}s)|"
+    r"both\s+(?:sides|leaders|ministers|men|women|countries|governments))\b",
     re.IGNORECASE,
 )
+_THEY = re.compile(r"\b[Tt]hey\b")
 _THE_TITLE = re.compile(
     r"\b[Tt]he\s+(Vice\s+President|President|Prime\s+Minister|Chancellor|Premier|"
     r"Secretary(?:\s+of\s+State)?|King|Queen|Emir|Crown\s+Prince|Foreign\s+Minister|"
@@ -38,7 +41,8 @@ class ReadSentence:
 
     sentence: Sentence
     actors: list[Actor]
-    group_reference: bool = False
+    group_reference: bool = False  # 'the two ministers': the people of the meeting before
+    they: bool = False
 
     @property
     def text(self) -> str:
@@ -59,6 +63,7 @@ class ReadArticle:
     dateline_date: date | None = None
     dateline_place: Place | None = None
     lead_paragraphs: frozenset[int] = frozenset()
+    home_side: str | None = None
 
 
 def read_article(text: str, published: date | None) -> ReadArticle:
@@ -78,9 +83,10 @@ def read_article(text: str, published: date | None) -> ReadArticle:
     if city and dateline_date is not None:
         dateline_place = place_of(city.group(1))
     _sides_learned_later(sentences, cast)
-    _give_home_side(sentences)
+    home = _home_side(sentences)
+    _give_home_side(sentences, home)
     return ReadArticle(
-        published, sentences, cast, dateline_date, dateline_place, _lead(sentences)
+        published, sentences, cast, dateline_date, dateline_place, _lead(sentences), home
     )
 
 
@@ -93,23 +99,37 @@ def _lead(sentences: list[ReadSentence]) -> frozenset[int]:
     return frozenset(prose[:2])
 
 
-def _give_home_side(sentences: list[ReadSentence]) -> None:
+def _home_side(sentences: list[ReadSentence]) -> str | None:
+    """Return the article's own side, or None.
+
+    That is the side of at least twice as many named people as any other (a readout names
+    its own officials most) or, where no named person has a side, the state named twice as
+    often as any other.
+    """
+    actors = [a for s in sentences for a in s.actors]
+    people = [a.side for a in actors if a.kind == "person" and a.name and a.side]
+    states = [a.side for a in actors if a.kind == "state" and a.side]
+    return _dominant(people) if people else _dominant(states)
+
+
+def _dominant(sides: list[str]) -> str | None:
+    ranked = Counter(s for s in sides if not s.startswith("ORG:")).most_common(2)
+    if not ranked or (len(ranked) > 1 and ranked[0][1] < 2 * ranked[1][1]):
+        return None
+    return ranked[0][0]
+
+
+def _give_home_side(sentences: list[ReadSentence], home: str | None) -> None:
     """Give office-holders named without a country the article's own side.
 
-    A readout says "Secretary Blinken" for its own officials; when one side has at least
-    twice as many named people as any other, that side is the article's home.
+    A readout says "Secretary Blinken" for its own officials.
     """
-    people = [a for s in sentences for a in s.actors if a.kind == "person" and a.name]
-    sides = Counter(a.side for a in people if a.side and not a.side.startswith("ORG:"))
-    if not sides:
+    if home is None:
         return
-    ranked = sides.most_common(2)
-    home, count = ranked[0]
-    if len(ranked) > 1 and count < 2 * ranked[1][1]:
-        return
-    for actor in people:
-        if actor.side is None and actor.title is not None:
-            actor.side = home
+    for sentence in sentences:
+        for actor in sentence.actors:
+            if actor.kind == "person" and actor.side is None and actor.title is not None:
+                actor.side = home
 
 
 def _sides_learned_later(sentences: list[ReadSentence], cast: Cast) -> None:
@@ -138,7 +158,7 @@ def _read_sentence(sentence: Sentence, cast: Cast) -> ReadSentence:
     if named:
         cast.last_subject = named[0]
     group = bool(_GROUP.search(sentence.text))
-    return ReadSentence(sentence, actors, group)
+    return ReadSentence(sentence, actors, group, bool(_THEY.search(sentence.text)))
 
 
 def _resolve_bare_titles(text: str, actors: list[Actor], cast: Cast) -> None:

@@ -67,7 +67,7 @@ def _speakers(sentence: ReadSentence, meetings: list[MeetingReport]) -> list[Act
         )
         if speaker is not None:
             return [speaker]
-        if sentence.group_reference and match.start() < 60:
+        if (sentence.group_reference or sentence.they) and match.start() < 60:
             meeting = _latest_meeting(sentence, meetings)
             if meeting is not None:
                 return list(meeting.participants)
