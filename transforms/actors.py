@@ -362,16 +362,23 @@ def _bare(name: str) -> str:
     return re.sub(r",?\s+Jr\.?$", "", name)
 
 
+# Sides whose people are named surname first: 'Wang' is Wang Yi, 'Xi' is Xi Jinping.
+_SURNAME_FIRST = frozenset({"CHN", "TWN", "HKG", "PRK", "KOR", "VNM", "SGP"})
+
+
 def _famous(name: str, year: int | None) -> Actor | None:
     """Return the well-known office-holder `name` refers to in `year`, by full name or surname."""
     key = fold(_bare(name)).split()
-    if not key or len(key[-1]) < 4:
+    if not key or len(key[-1]) < 3:
         return None
     for person in lexicon.people():
         if year is not None and not person.first_year <= year <= person.last_year:
             continue
         full = fold(person.name).split()
-        if key == full or (key[-1] == full[-1] and (len(key) == 1 or key[0][:3] in full[0])):
+        surname_first = person.side in _SURNAME_FIRST and key == full[:1]
+        if key == full or surname_first or (
+            key[-1] == full[-1] and (len(key) == 1 or key[0][:3] in full[0])
+        ):
             return Actor(0, 0, "person", person.side, person.name, person.title)
     return None
 

@@ -17,6 +17,13 @@ _PLACE_CUE = re.compile(
 )
 
 
+# Alternate names that are ordinary words in English news ('North', 'Independence').
+_NOT_CITY_NAMES = frozenset(
+    """North South East West Central Capital City Independence Liberty Union Victory Peace
+    Unity Freedom Republic Mission Summit Harmony Friendship Progress Hope Zion""".split()
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Place:
     """A city and the ISO 3166-1 alpha-3 code of its country."""
@@ -40,7 +47,9 @@ def gazetteer() -> dict[str, tuple[str, str]]:
         country = alpha3.get(city["countrycode"])
         if country is None:
             continue
-        names = {city["name"]} | {n for n in city["alternatenames"] if _LATIN.match(n)}
+        names = {city["name"]} | {
+            n for n in city["alternatenames"] if _LATIN.match(n) and n not in _NOT_CITY_NAMES
+        }
         for name in names:
             current = best.get(name)
             if current is None or city["population"] > current[0]:
