@@ -18,9 +18,7 @@ _TOKEN = (
     r"(?:(?:Mc|Mac|O['’])[A-Z][a-zß-ÿā-ž]+|[A-ZÀ-ÞĀ-Ž][a-zß-ÿā-ž]+(?:[-'’][A-Za-zß-ÿĀ-ž]+)*"
     r"|[A-Z]\.(?:[A-Z]\.)*|[IVX]{2,4}\b)"
 )
-_NAME = re.compile(
-    rf"{_TOKEN}(?:\s+(?:{_PARTICLES}[\s-]+)?{_TOKEN}){{0,12}}(?:,?\s+Jr\.?)?"
-)
+_NAME = re.compile(rf"{_TOKEN}(?:\s+(?:{_PARTICLES}[\s-]+)?{_TOKEN}){{0,12}}(?:,?\s+Jr\.?)?")
 _BODY_WORDS = (
     r"officials?|delegations?|leaders?|leadership|government|authorities|negotiators?|"
     r"counterparts?|ministers?|diplomats?|envoys?|representatives?|team|side|allies|Allies|"
@@ -234,9 +232,10 @@ def _left_context(text: str, start: int, titles, sides) -> tuple[str | None, str
             break
     for s_start, s_end, code in sides:
         gap = text[s_end:cursor]
-        if s_end <= cursor and (gap.strip() == "" and len(gap) <= 2 or (
-            title is not None and _ORG_QUALIFIER.fullmatch(gap)
-        )):
+        if s_end <= cursor and (
+            (gap.strip() == "" and len(gap) <= 2)
+            or (title is not None and _ORG_QUALIFIER.fullmatch(gap))
+        ):
             side, cursor = code, s_start
             break
     if side is None and title is not None:
@@ -323,7 +322,7 @@ def _person_at(text, start, end, titles, sides, cast, subject_title) -> Actor | 
         title, side = title or r_title, side or r_side
     known = cast.lookup(name)
     if known is None or known.side is None:
-        known = _famous(name, cast.year) or known
+        known = _famous(name, cast.year, title) or known
     if title is None and known is None and not _speaks_or_addressed(text, start, end):
         return None
     if counterpart:
@@ -366,7 +365,7 @@ def _bare(name: str) -> str:
 _SURNAME_FIRST = frozenset({"CHN", "TWN", "HKG", "PRK", "KOR", "VNM", "SGP"})
 
 
-def _famous(name: str, year: int | None) -> Actor | None:
+def _famous(name: str, year: int | None, title: str | None = None) -> Actor | None:
     """Return the well-known office-holder `name` refers to in `year`, by full name or surname."""
     key = fold(_bare(name)).split()
     if not key or len(key[-1]) < 3:
@@ -375,9 +374,15 @@ def _famous(name: str, year: int | None) -> Actor | None:
         if year is not None and not person.first_year <= year <= person.last_year:
             continue
         full = fold(person.name).split()
-        surname_first = person.side in _SURNAME_FIRST and key == full[:1]
-        if key == full or surname_first or (
-            key[-1] == full[-1] and (len(key) == 1 or key[0][:3] in full[0])
+        surname_first = (
+            person.side in _SURNAME_FIRST
+            and key == full[:1]
+            and (title is None or _same_level(person.title, title))
+        )
+        if (
+            key == full
+            or surname_first
+            or (key[-1] == full[-1] and (len(key) == 1 or key[0][:3] in full[0]))
         ):
             return Actor(0, 0, "person", person.side, person.name, person.title)
     return None
@@ -399,8 +404,9 @@ def _offices_and_bodies(text, titles, sides, people: list[Actor]) -> list[Actor]
         if following and _LIST_GLUE.fullmatch(text[s_end : following[0]]):
             continue
         kind, title, end = _what_follows(text, s_start, s_end, titles, taken)
-        out.extend(Actor(a, end if kind != "state" else b, kind, c, None, title)
-                   for a, b, c in chain)
+        out.extend(
+            Actor(a, end if kind != "state" else b, kind, c, None, title) for a, b, c in chain
+        )
         chain = []
     return out
 

@@ -39,7 +39,11 @@ RELATIVE_DAYS = {
     "tomorrow": 1,
 }
 
-_MONTH = r"(?P<month>" + "|".join(sorted((m.capitalize() for m in MONTHS), key=len, reverse=True)) + r")\.?"
+_MONTH = (
+    r"(?P<month>"
+    + "|".join(sorted((m.capitalize() for m in MONTHS), key=len, reverse=True))
+    + r")\.?"
+)
 _MONTH_DAY = re.compile(
     rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:\s*[-–]\s*\d{{1,2}})?"
     rf"(?:,?\s+(?P<year>(?:19|20)\d\d))?\b",
@@ -140,5 +144,6 @@ def find_dateline(text: str, published: date | None) -> date | None:
     match = _DATELINE.match(text)
     if not match or published is None:
         return None
-    return _nearest_year(MONTHS[match.group("month").lower().rstrip(".")],
-                         int(match.group("day")), published, False)
+    return _nearest_year(
+        MONTHS[match.group("month").lower().rstrip(".")], int(match.group("day")), published, False
+    )

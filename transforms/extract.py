@@ -29,9 +29,7 @@ def extract_article(article: Article) -> Extraction:
     extraction = Extraction(article_id=article.article_id)
     for report in meetings:
         extraction.meeting_mentions.append(_mention_row(report, ids[id(report)], article))
-        extraction.meeting_participants.extend(
-            _participant_rows(report, ids[id(report)], article)
-        )
+        extraction.meeting_participants.extend(_participant_rows(report, ids[id(report)], article))
     extraction.statements = [_statement_row(s, ids, article) for s in statements]
     extraction.topics = _topic_rows(read, meetings, statements, ids, article)
     return extraction

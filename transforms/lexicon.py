@@ -32,9 +32,7 @@ def read_rows(name: str) -> list[list[str]]:
     """Return the tab-separated rows of lexicon file `name`, without comments and blanks."""
     text = resources.files("transforms").joinpath("lexicons", name).read_text("utf-8")
     return [
-        line.split("\t")
-        for line in text.splitlines()
-        if line.strip() and not line.startswith("#")
+        line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")
     ]
 
 

@@ -75,9 +75,9 @@ def _cues(text: str) -> list[tuple[int, str]]:
     found = []
     for match in pattern.finditer(text):
         mode = modes[int(match.lastgroup[1:])]
-        if match.group().lower().startswith("call") and " on" in match.group().lower():
-            if _CALL_ON_TO.match(text[match.end() :]):
-                continue
+        calls_on = re.fullmatch(r"call(?:s|ed)?\s+on", match.group().lower())
+        if calls_on and _CALL_ON_TO.match(text[match.end() :]):  # 'called on Iran to stop'
+            continue
         found.append((match.start(), mode))
     return found
 
@@ -184,8 +184,17 @@ def _report(
     name = _SUMMIT_NAME.search(sentence.text)
     people = [a for a in actors if a.kind == "person" and a.name and a.side in sides]
     return MeetingReport(
-        sides, mode, status, when, basis, sentence, people, city, country,
-        name.group(1).strip() if name else None, sentence.group_reference,
+        sides,
+        mode,
+        status,
+        when,
+        basis,
+        sentence,
+        people,
+        city,
+        country,
+        name.group(1).strip() if name else None,
+        sentence.group_reference,
     )
 
 
@@ -257,6 +266,10 @@ def _date_from_main_event(meetings: list[MeetingReport]) -> None:
     if main is None:
         return
     for report in meetings:
-        if report.date is None and report.status == "held" and report.mode == main.mode:
-            if not _PAST_OR_FUTURE.search(report.evidence.text):
-                report.date, report.date_basis = main.date, "inferred"
+        undated = report.date is None and report.status == "held"
+        if (
+            undated
+            and report.mode == main.mode
+            and not _PAST_OR_FUTURE.search(report.evidence.text)
+        ):
+            report.date, report.date_basis = main.date, "inferred"

@@ -149,10 +149,12 @@ def _read_sentence(sentence: Sentence, cast: Cast) -> ReadSentence:
     pronoun = _PRONOUN_SUBJECT.match(sentence.text) or _PRONOUN_SPEAKER.search(sentence.text)
     if pronoun and cast.last_subject is not None:
         subject = cast.last_subject
-        word = re.search(r"[HhSs]he?\b", pronoun.group())
+        word = re.search(r"\b(?:[Hh]e|[Ss]he)\b", pronoun.group())
         offset = pronoun.start() + (word.start() if word else 0)
-        actors.insert(0, Actor(offset, offset + 2, "person", subject.side,
-                               subject.name, subject.title))
+        length = len(word.group()) if word else 2
+        actors.insert(
+            0, Actor(offset, offset + length, "person", subject.side, subject.name, subject.title)
+        )
         actors.sort(key=lambda a: a.start)
     named = [a for a in actors if a.kind == "person" and a.name]
     if named:
@@ -168,8 +170,9 @@ def _resolve_bare_titles(text: str, actors: list[Actor], cast: Cast) -> None:
             continue
         known = cast.by_title(re.sub(r"\s+", " ", match.group(1)))
         if known is not None:
-            actors.append(Actor(match.start(), match.end(), "person", known.side, known.name,
-                                known.title))
+            actors.append(
+                Actor(match.start(), match.end(), "person", known.side, known.name, known.title)
+            )
     actors.sort(key=lambda a: a.start)
 
 

@@ -51,8 +51,10 @@ def _speaker_before(sentence: ReadSentence, verb_start: int) -> Actor | None:
     return None
 
 
-def _speaker_after(sentence: ReadSentence, verb_end: int) -> Actor | None:
-    """Return the person named right after the verb: '..., said Foreign Minister Wang Yi'."""
+def _speaker_after(sentence: ReadSentence, verb_start: int, verb_end: int) -> Actor | None:
+    """Return the person named right after the verb: '"...," said Foreign Minister Wang Yi'."""
+    if not re.search(r"[,\"”'’]\s*$", sentence.text[:verb_start]):
+        return None
     for actor in sentence.people():
         reach = actor.reach_start if actor.reach_start is not None else actor.start
         if 0 <= reach - verb_end <= 6:
@@ -63,7 +65,7 @@ def _speaker_after(sentence: ReadSentence, verb_end: int) -> Actor | None:
 def _speakers(sentence: ReadSentence, meetings: list[MeetingReport]) -> list[Actor]:
     for match in _verb_pattern().finditer(sentence.text):
         speaker = _speaker_before(sentence, match.start()) or _speaker_after(
-            sentence, match.end()
+            sentence, match.start(), match.end()
         )
         if speaker is not None:
             return [speaker]

@@ -46,8 +46,9 @@ def canonical_topics(sentence: ReadSentence) -> list[TopicMention]:
         match = pattern.search(sentence.text)
         if match:
             found.append(
-                TopicMention(label, "canonical", match.group(), base + match.start(),
-                             base + match.end())
+                TopicMention(
+                    label, "canonical", match.group(), base + match.start(), base + match.end()
+                )
             )
     return found
 
@@ -65,6 +66,9 @@ def free_topics(sentence: ReadSentence) -> list[TopicMention]:
             words = subject.split()
             if not words or len(words) > _MAX_SUBJECT_WORDS or subject.lower() in {"it", "them"}:
                 continue
-            found.append(TopicMention(subject, "free", part.strip(), base + start,
-                                      base + start + len(part.strip())))
+            found.append(
+                TopicMention(
+                    subject, "free", part.strip(), base + start, base + start + len(part.strip())
+                )
+            )
     return found
