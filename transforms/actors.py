@@ -45,7 +45,9 @@ _STOP_TOKENS = frozenset(
     Christian Jewish Strait Peninsula Island Islands Region Regional Affairs Trade Economic
     Lt Gen Adm Col Maj Capt Cmdr Sgt Dr Armed Military Defense Defence Allies Partners Staff
     Intelligence Presidential Service External Action Permanent Political Global Commander
-    Supreme Joint Chiefs Chair Mission Embassy Consulate""".split()
+    Supreme Joint Chiefs Chair Mission Embassy Consulate Society Association Institute News
+    Times Post Daily Journal Television Radio Agency Company Corporation Group Foundation
+    Herald Tribune Gazette Beijing Moscow Washington Tokyo London Paris Berlin""".split()
 )
 _LEADERS_OF = re.compile(
     r"\b(?:leaders?|counterparts?|officials|ministers?|presidents?|prime\s+ministers?|"

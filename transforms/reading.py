@@ -21,11 +21,11 @@ _PRONOUN_SPEAKER = re.compile(r"[,\"”]\s*(?:he|she)\s+(?:said|added|told|noted
 _GROUP = re.compile(
     r"\b(?:the\s+(?:two|three|four|five)\s+(?:top\s+|heads?\s+of\s+)?(?:[a-z]+\s+)?"
     r"(?:leaders|ministers|sides|presidents|premiers|diplomats|officials|counterparts|"
-    r"delegations|envoys|men|women|states|governments|[A-Z]{2,}s)|"
-    r"both\s+(?:sides|leaders|ministers|men|women|countries|governments))\b",
+    r"delegations|envoys|men|women|[A-Z]{2,}s)|"
+    r"both\s+(?:sides|leaders|ministers|men|women))\b",
     re.IGNORECASE,
 )
-_THEY = re.compile(r"\b[Tt]hey\b")
+_THEY = re.compile(r"^(?:[A-Z]\w+,\s+)?[Tt]hey\b")
 _THE_TITLE = re.compile(
     r"\b[Tt]he\s+(Vice\s+President|President|Prime\s+Minister|Chancellor|Premier|"
     r"Secretary(?:\s+of\s+State)?|King|Queen|Emir|Crown\s+Prince|Foreign\s+Minister|"

@@ -36,6 +36,13 @@ _SUBJECT_GAP = re.compile(
 )
 
 
+_NOT_THE_SUBJECT = re.compile(
+    r"\b(?:aides?|spokes(?:man|woman|person)|advis[eo]rs?|officials?|sources?|allies|ally|"
+    r"friends?|members?|diplomats?)\s+(?:to|of|for|close\s+to)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
 def _speaker_before(sentence: ReadSentence, verb_start: int) -> Actor | None:
     """Return the named person who is the subject of the verb at `verb_start`.
 
@@ -45,6 +52,8 @@ def _speaker_before(sentence: ReadSentence, verb_start: int) -> Actor | None:
     for actor in reversed(sentence.people()):
         if actor.end > verb_start:
             continue
+        if _NOT_THE_SUBJECT.search(sentence.text[: actor.start]):
+            return None
         if _SUBJECT_GAP.match(sentence.text[actor.end : verb_start]):
             return actor
         return None
@@ -62,14 +71,22 @@ def _speaker_after(sentence: ReadSentence, verb_start: int, verb_end: int) -> Ac
     return None
 
 
-def _speakers(sentence: ReadSentence, meetings: list[MeetingReport]) -> list[Actor]:
+def _speakers(
+    sentence: ReadSentence, meetings: list[MeetingReport], follows_meeting: bool
+) -> list[Actor]:
+    """Return who speaks in `sentence`: its subject, a person named after a quote, or the
+    people of the meeting when 'the two ministers' (or 'they', right after) speak."""
+    verbs = lexicon.cue_words("reporting_verbs.tsv")
     for match in _verb_pattern().finditer(sentence.text):
+        if verbs[re.sub(r"\s+", " ", match.group().lower())] == "discuss":
+            continue
         speaker = _speaker_before(sentence, match.start()) or _speaker_after(
             sentence, match.start(), match.end()
         )
         if speaker is not None:
             return [speaker]
-        if (sentence.group_reference or sentence.they) and match.start() < 60:
+        group = sentence.group_reference or (sentence.they and follows_meeting)
+        if group and match.start() < 60:
             meeting = _latest_meeting(sentence, meetings)
             if meeting is not None:
                 return list(meeting.participants)
@@ -119,7 +136,14 @@ def find_statements(
     read: ReadArticle, meetings: list[MeetingReport], text: str = ""
 ) -> list[Statement]:
     """Return one statement per (sentence, speaker) where a named person communicates."""
-    found = {i: _speakers(s, meetings) for i, s in enumerate(read.sentences)}
+    evidence = {id(m.evidence) for m in meetings}
+    found: dict[int, list[Actor]] = {}
+    for i, sentence in enumerate(read.sentences):
+        before = read.sentences[i - 1] if i else None
+        follows = before is not None and (
+            id(before) in evidence or bool(found.get(i - 1)) and before.group_reference
+        )
+        found[i] = _speakers(sentence, meetings, follows)
     if text:
         _quoted_speakers(read, found, text)
     statements = []
