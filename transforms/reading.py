@@ -22,7 +22,8 @@ _GROUP = re.compile(
     r"\b(?:the\s+(?:two|three|four|five)\s+(?:top\s+|heads?\s+of\s+)?(?:[a-z]+\s+)?"
     r"(?:leaders|ministers|sides|presidents|premiers|diplomats|officials|counterparts|"
     r"delegations|envoys|men|women|[A-Z]{2,}s)|"
-    r"both\s+(?:sides|leaders|ministers|men|women))\b",
+    r"both\s+(?:sides|leaders|ministers|men|women)|"
+    r"the\s+(?:leaders|ministers|presidents|prime\s+ministers|foreign\s+ministers))\b",
     re.IGNORECASE,
 )
 _THEY = re.compile(r"^(?:[A-Z]\w+,\s+)?[Tt]hey\b")

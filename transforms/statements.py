@@ -84,13 +84,25 @@ def _speakers(
             sentence, match.start(), match.end()
         )
         if speaker is not None:
-            return [speaker]
+            return [*_coordinated(sentence, speaker), speaker]
         group = sentence.group_reference or (sentence.they and follows_meeting)
         if group and match.start() < 60:
             meeting = _latest_meeting(sentence, meetings)
             if meeting is not None:
                 return list(meeting.participants)
     return []
+
+
+def _coordinated(sentence: ReadSentence, speaker: Actor) -> list[Actor]:
+    """Return the people joined to `speaker` by 'and': 'The President and Prime Minister'."""
+    joined = []
+    for actor in reversed(sentence.people()):
+        if actor.end <= speaker.start and re.fullmatch(
+            r"\s+and\s+(?:the\s+)?", sentence.text[actor.end : speaker.start]
+        ):
+            joined.append(actor)
+            speaker = actor
+    return joined[::-1]
 
 
 def _latest_meeting(sentence: ReadSentence, meetings: list[MeetingReport]):
@@ -140,9 +152,7 @@ def find_statements(
     found: dict[int, list[Actor]] = {}
     for i, sentence in enumerate(read.sentences):
         before = read.sentences[i - 1] if i else None
-        follows = before is not None and (
-            id(before) in evidence or bool(found.get(i - 1)) and before.group_reference
-        )
+        follows = before is not None and (id(before) in evidence or len(found[i - 1]) > 1)
         found[i] = _speakers(sentence, meetings, follows)
     if text:
         _quoted_speakers(read, found, text)
