@@ -230,23 +230,37 @@ def _merge(into: MeetingReport, other: MeetingReport) -> None:
 
 def find_meetings(read: ReadArticle) -> list[MeetingReport]:
     """Return the meetings an article reports, one per real meeting."""
-    meetings: list[MeetingReport] = []
+    reports: list[MeetingReport] = []
     previous: list[Actor] = []
     for sentence in read.sentences:
         report = _report(read, sentence, previous)
         if len(_sides(sentence.actors)) >= 2:
             previous = [a for a in sentence.actors if a.kind in _SIDE_KINDS]
-        if report is None:
-            continue
-        same = next((m for m in meetings if _same_meeting(m, report)), None)
-        if same is None:
-            meetings.append(report)
-        else:
-            _merge(same, report)
+        if report is not None:
+            reports.append(report)
+    meetings = _merge_reports([r for r in reports if r.date is not None], [])
+    meetings = _merge_reports([r for r in reports if r.date is None], meetings)
+    meetings.sort(key=lambda m: m.evidence.sentence.start)
     for report in meetings:
         if report.date is None:
             report.date, report.date_basis = _lead_date(read, report)
-    _date_from_main_event(meetings)
+    _date_from_main_event(read, meetings)
+    return meetings
+
+
+def _merge_reports(
+    reports: list[MeetingReport], meetings: list[MeetingReport]
+) -> list[MeetingReport]:
+    """Merge each report into the meeting it repeats; an undated report that could repeat
+    several dated meetings goes with the nearest one before it (else the first after)."""
+    for report in reports:
+        same = [m for m in meetings if _same_meeting(m, report)]
+        if not same:
+            meetings.append(report)
+            continue
+        where = report.evidence.sentence.start
+        before = [m for m in same if m.evidence.sentence.start <= where]
+        _merge(max(before, key=lambda m: m.evidence.sentence.start) if before else same[0], report)
     return meetings
 
 
@@ -257,19 +271,20 @@ _PAST_OR_FUTURE = re.compile(
 )
 
 
-def _date_from_main_event(meetings: list[MeetingReport]) -> None:
-    """Date undated held meetings by the article's first dated one: a visit's other talks.
+def _date_from_main_event(read: ReadArticle, meetings: list[MeetingReport]) -> None:
+    """Date undated held meetings by the article's first dated one (a visit's other talks),
+    else by the dateline or the publication date, as news reports the day's meetings.
 
     Only when the sentence says nothing that places it at another time.
     """
     main = next((m for m in meetings if m.date and m.status == "held"), None)
-    if main is None:
+    if main is not None:
+        fallback, basis = main.date, "inferred"
+    else:
+        fallback, basis = read.dateline_date or read.published, "publication"
+    if fallback is None:
         return
     for report in meetings:
         undated = report.date is None and report.status == "held"
-        if (
-            undated
-            and report.mode == main.mode
-            and not _PAST_OR_FUTURE.search(report.evidence.text)
-        ):
-            report.date, report.date_basis = main.date, "inferred"
+        if undated and not _PAST_OR_FUTURE.search(report.evidence.text):
+            report.date, report.date_basis = fallback, basis
