@@ -91,14 +91,25 @@ def _mode(cues: list[tuple[int, str]]) -> str:
     return "in_person"
 
 
-def _status(text: str) -> str:
+_HELD_VERB = re.compile(
+    r"\b(?:met|held|hosted|received|visited|spoke|talked|telephoned|conferred|called\s+on|"
+    r"sat\s+down|began|opened|concluded|wrapped\s+up)\b",
+    re.IGNORECASE,
+)
+
+
+def _status(text: str, cue: int) -> str:
+    """Return held, planned or cancelled; a past-tense cue ('met') is held whatever the
+    rest of the sentence announces ('opening a visit dominated by the upcoming review')."""
     labels = {
         lexicon.cue_words("status_cues.tsv")[re.sub(r"\s+", " ", m.group().lower())]
         for m in _status_pattern().finditer(text)
     }
     if "cancelled" in labels:
         return "cancelled"
-    return "planned" if "planned" in labels else "held"
+    if "planned" in labels and not _HELD_VERB.match(text, cue):
+        return "planned"
+    return "held"
 
 
 def _sides(actors: list[Actor]) -> list[str]:
@@ -164,23 +175,22 @@ def _meeting_actors(
 def _report(
     read: ReadArticle, sentence: ReadSentence, previous: list[Actor]
 ) -> MeetingReport | None:
+    """Return the meeting `sentence` reports, or None."""
     cues = _cues(sentence.text)
     if not cues or _NEGATION.search(sentence.text) or _GENERIC_ENCOUNTERS.search(sentence.text):
         return None
     actors = _meeting_actors(read, sentence, cues[0][0], previous)
-    sides = _sides(actors)
-    if len(sides) < 2 or not any(a.kind in ("person", "office") for a in actors):
-        return None
-    if {mode for _, mode in cues} == {"visit"} and len(
-        [a for a in actors if a.kind in _SIDE_KINDS and a.side]
-    ) < 2:
-        return None
-    status = _status(sentence.text)
+    mode = _mode(cues)
+    status = _status(sentence.text, cues[0][0])
     when, basis = _meeting_date(read, sentence, cues[0][0], status)
+    city, country = _place(read, sentence, mode, basis)
+    sides = _sides(actors)
+    if country and country not in sides and city and city in sentence.text:
+        sides = _host_joins(actors, country, sides)
+    if len(sides) < 2 or not _has_people(actors, cues):
+        return None
     if status == "held" and when and read.published and when > read.published:
         status = "planned"
-    mode = _mode(cues)
-    city, country = _place(read, sentence, mode, basis)
     name = _SUMMIT_NAME.search(sentence.text)
     people = [a for a in actors if a.kind == "person" and a.name and a.side in sides]
     return MeetingReport(
@@ -196,6 +206,24 @@ def _report(
         name.group(1).strip() if name else None,
         sentence.group_reference,
     )
+
+
+def _has_people(actors: list[Actor], cues: list[tuple[int, str]]) -> bool:
+    """Return whether a named person or office takes part (a visit needs two sides' people)."""
+    if not any(a.kind in ("person", "office") for a in actors):
+        return False
+    if {mode for _, mode in cues} == {"visit"}:
+        return len({a.side for a in actors if a.kind in _SIDE_KINDS and a.side}) >= 2
+    return True
+
+
+def _host_joins(actors: list[Actor], country: str, sides: list[str]) -> list[str]:
+    """Give a participant named without a side the host country: 'met Prime Minister X in
+    Hanoi' when the other side is not Vietnam."""
+    unsided = [a for a in actors if a.kind == "person" and a.name and a.side is None]
+    for actor in unsided:
+        actor.side = country
+    return sorted({*sides, country}) if unsided else sides
 
 
 def _same_people(a: MeetingReport, b: MeetingReport) -> bool:
