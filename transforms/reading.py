@@ -120,17 +120,33 @@ def _dominant(sides: list[str]) -> str | None:
     return ranked[0][0]
 
 
+def _side_ranking(sentences: list[ReadSentence]) -> list[str]:
+    """Return the states most present in the article first (a named person counts twice)."""
+    weights: Counter[str] = Counter()
+    for actor in (a for s in sentences for a in s.actors):
+        if actor.side and not actor.side.startswith("ORG:"):
+            weights[actor.side] += 2 if actor.kind == "person" else 1
+    return [side for side, weight in weights.most_common() if weight >= 2]
+
+
 def _give_home_side(sentences: list[ReadSentence], home: str | None) -> None:
     """Give office-holders named without a country the article's own side.
 
-    A readout says "Secretary Blinken" for its own officials.
+    A readout says "Secretary Blinken" for its own officials and qualifies the others
+    ("Türkiye's Minister of Foreign Affairs"), so an unqualified official is of the home
+    side, or else of the most present side that is not the one they meet.
     """
-    if home is None:
-        return
+    ranking = _side_ranking(sentences)
     for sentence in sentences:
-        for actor in sentence.actors:
-            if actor.kind == "person" and actor.side is None and actor.title is not None:
+        people = [a for a in sentence.actors if a.kind == "person" and a.name]
+        others = {a.side for a in people if a.side}
+        for index, actor in enumerate(people):
+            if actor.side is not None or actor.title is None:
+                continue
+            if home is not None and home not in others:
                 actor.side = home
+            elif home is None and index == 0 and len(others) == 1:  # the subject
+                actor.side = next((side for side in ranking if side not in others), None)
 
 
 def _sides_learned_later(sentences: list[ReadSentence], cast: Cast) -> None:
