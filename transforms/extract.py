@@ -22,7 +22,7 @@ def meeting_id(report: MeetingReport, article_id: str, index: int) -> str:
 
 def extract_article(article: Article) -> Extraction:
     """Return the meetings, participants, statements and topics found in `article`."""
-    read = read_article(article.text, article.published_date)
+    read = read_article(article.text, article.published_date, article.title)
     meetings = find_meetings(read)
     ids = {id(m): meeting_id(m, article.article_id, i) for i, m in enumerate(meetings)}
     statements = find_statements(read, meetings, article.text)

@@ -28,9 +28,9 @@ _GROUP = re.compile(
 )
 _THEY = re.compile(r"^(?:[A-Z]\w+,\s+)?[Tt]hey\b")
 _THE_TITLE = re.compile(
-    r"\b[Tt]he\s+(Vice\s+President|President|Prime\s+Minister|Chancellor|Premier|"
-    r"Secretary(?:\s+of\s+State)?|King|Queen|Emir|Crown\s+Prince|Foreign\s+Minister|"
-    r"(?:foreign\s+)?minister|Minister|Secretary-General|Secretary\s+General)\b"
+    r"\b[Tt]he\s+((?i:vice\s+president|president|prime\s+minister|chancellor|premier|"
+    r"secretary(?:\s+of\s+state)?|king|queen|emir|crown\s+prince|foreign\s+minister|"
+    r"(?:foreign\s+)?minister|secretary-general|secretary\s+general|ambassador|envoy))\b"
     r"(?!\s+(?:of|for)\b)(?!\s+[A-Z])"
 )
 _DATELINE_CITY = re.compile(r"^\s*([A-Z][A-Z .'-]{2,40}|[A-Z][a-z]+(?: [A-Z][a-z]+)?),\s")
@@ -65,9 +65,13 @@ class ReadArticle:
     dateline_place: Place | None = None
     lead_paragraphs: frozenset[int] = frozenset()
     home_side: str | None = None
+    author: Actor | None = None  # who speaks in the first person: 'Statement by X'
 
 
-def read_article(text: str, published: date | None) -> ReadArticle:
+_AUTHORED = re.compile(r"^\s*(?:Joint\s+)?(?:Statement|Remarks|Op-Ed)\s+(?:by|from)\s+", re.I)
+
+
+def read_article(text: str, published: date | None, title: str | None = None) -> ReadArticle:
     """Split `text` into sentences and find each one's actors.
 
     >>> read = read_article("Chinese Premier Li Qiang met Kenyan President Jon Ole. He smiled.",
@@ -76,6 +80,7 @@ def read_article(text: str, published: date | None) -> ReadArticle:
     ['Jon Ole']
     """
     cast = Cast(year=published.year if published else None)
+    author = _author(title, cast)
     sentences = [_read_sentence(s, cast) for s in split_sentences(text)]
     first = sentences[0].text if sentences else ""
     dateline_place = None
@@ -87,8 +92,16 @@ def read_article(text: str, published: date | None) -> ReadArticle:
     home = _home_side(sentences)
     _give_home_side(sentences, home)
     return ReadArticle(
-        published, sentences, cast, dateline_date, dateline_place, _lead(sentences), home
+        published, sentences, cast, dateline_date, dateline_place, _lead(sentences), home, author
     )
+
+
+def _author(title: str | None, cast: Cast) -> Actor | None:
+    """Return the person a 'Statement by President X on ...' title names as its author."""
+    if not title or not _AUTHORED.match(title):
+        return None
+    people = [a for a in find_actors(title, cast) if a.kind == "person" and a.name]
+    return people[0] if people else None
 
 
 def _lead(sentences: list[ReadSentence]) -> frozenset[int]:

@@ -93,6 +93,16 @@ def _speakers(
     return []
 
 
+_FIRST_PERSON = re.compile(r"\b(?:I|my|[Ww]e|[Oo]ur|[Uu]s)\b")
+
+
+def _author_speaks(read: ReadArticle, sentence: ReadSentence, text: str) -> list[Actor]:
+    """Return the author of a signed statement for a sentence they write in the first person."""
+    if read.author is None or not _FIRST_PERSON.search(sentence.text):
+        return []
+    return [read.author]
+
+
 def _coordinated(sentence: ReadSentence, speaker: Actor) -> list[Actor]:
     """Return the people joined to `speaker` by 'and': 'The President and Prime Minister'."""
     joined = []
@@ -153,7 +163,7 @@ def find_statements(
     for i, sentence in enumerate(read.sentences):
         before = read.sentences[i - 1] if i else None
         follows = before is not None and (id(before) in evidence or len(found[i - 1]) > 1)
-        found[i] = _speakers(sentence, meetings, follows)
+        found[i] = _speakers(sentence, meetings, follows) or _author_speaks(read, sentence, text)
     if text:
         _quoted_speakers(read, found, text)
     statements = []
