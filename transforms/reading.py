@@ -17,7 +17,10 @@ from transforms.places import Place, place_of
 from transforms.text import Sentence, split_sentences
 
 _PRONOUN_SUBJECT = re.compile(r"^(?:He|She)\b")
-_PRONOUN_SPEAKER = re.compile(r"[,\"”]\s*(?:he|she)\s+(?:said|added|told|noted|stressed|says)\b")
+_PRONOUN_SPEAKER = re.compile(
+    r"(?:[,\"”']|'')\s*(?:he|she)\s+(?:said|added|told|noted|stressed|says|declared|insisted|"
+    r"warned|asked|replied|explained|continued|wrote)\b"
+)
 _GROUP = re.compile(
     r"\b(?:the\s+(?:two|three|four|five)\s+(?:top\s+|heads?\s+of\s+)?(?:[a-z]+\s+)?"
     r"(?:leaders|ministers|sides|presidents|premiers|diplomats|officials|counterparts|"
@@ -26,7 +29,7 @@ _GROUP = re.compile(
     r"the\s+(?:leaders|ministers|presidents|prime\s+ministers|foreign\s+ministers))\b",
     re.IGNORECASE,
 )
-_THEY = re.compile(r"^(?:[A-Z]\w+,\s+)?[Tt]hey\b")
+_THEY = re.compile(r"^(?:[A-Z][\w ]{0,20},\s+)?[Tt]hey\b")
 _THE_TITLE = re.compile(
     r"\b[Tt]he\s+((?i:vice\s+president|president|prime\s+minister|chancellor|premier|"
     r"secretary(?:\s+of\s+state)?|king|queen|emir|crown\s+prince|foreign\s+minister|"

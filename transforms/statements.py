@@ -60,6 +60,17 @@ def _speaker_before(sentence: ReadSentence, verb_start: int) -> Actor | None:
     return None
 
 
+def _subject_after_participle(sentence: ReadSentence, verb: re.Match[str]) -> Actor | None:
+    """Return the subject of 'Recalling the talks, Foreign Minister X said ...'."""
+    if verb.start() > 0 or not verb.group().endswith("ing"):
+        return None
+    comma = sentence.text.find(",")
+    following = [a for a in sentence.people() if comma != -1 and a.start > comma]
+    if following and sentence.text[comma + 1 : following[0].start].strip() in ("", "the"):
+        return following[0]
+    return None
+
+
 def _speaker_after(sentence: ReadSentence, verb_start: int, verb_end: int) -> Actor | None:
     """Return the person named right after the verb: '"...," said Foreign Minister Wang Yi'."""
     if not re.search(r"[,\"”'’]\s*$", sentence.text[:verb_start]):
@@ -80,8 +91,10 @@ def _speakers(
     for match in _verb_pattern().finditer(sentence.text):
         if verbs[re.sub(r"\s+", " ", match.group().lower())] == "discuss":
             continue
-        speaker = _speaker_before(sentence, match.start()) or _speaker_after(
-            sentence, match.start(), match.end()
+        speaker = (
+            _speaker_before(sentence, match.start())
+            or _speaker_after(sentence, match.start(), match.end())
+            or _subject_after_participle(sentence, match)
         )
         if speaker is not None:
             return [*_coordinated(sentence, speaker), speaker]
