@@ -36,6 +36,7 @@ _SUMMIT_NAME = re.compile(
 _IN_COUNTRY = re.compile(r"\bin\s+(?:the\s+)?$")
 _CALL_ON_TO = re.compile(r"^\s+\S+(?:\s+\S+){0,6}?\s+to\s+[a-z]+")
 _SIDE_KINDS = ("person", "office", "body")
+_QUOTED = re.compile(r"[\"“][^\"”]*[\"”]|``.*?''")
 
 
 @dataclass(slots=True)
@@ -118,10 +119,11 @@ def _sides(actors: list[Actor]) -> list[str]:
 
 def _meeting_date(read: ReadArticle, sentence: ReadSentence, cue: int, status: str):
     """Return (date, basis) written in `sentence` for a meeting reported around offset `cue`."""
+    quoted = [q.span() for q in _QUOTED.finditer(sentence.text)]
     mentions = [
         m
         for m in find_dates(sentence.text, read.published, forward=status != "held")
-        if m.value is not None
+        if m.value is not None and not any(a <= m.start < b for a, b in quoted)
     ]
     if mentions:
         nearest = min(mentions, key=lambda m: abs(m.start - cue))
