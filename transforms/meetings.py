@@ -239,7 +239,7 @@ def _same_people(a: MeetingReport, b: MeetingReport) -> bool:
 
 
 def _same_meeting(a: MeetingReport, b: MeetingReport) -> bool:
-    if b.follow_up and a.sides == b.sides:
+    if b.follow_up and (a.sides, a.status) == (b.sides, b.status):
         return True
     if a.sides != b.sides or a.status != b.status or not _same_people(a, b):
         return False
