@@ -99,6 +99,9 @@ _HELD_VERB = re.compile(
 )
 
 
+_PAST_TRIP = re.compile(r"\b(?:traveled|travelled|flew|went|came|arrived|returned)\b")
+
+
 def _status(text: str, cue: int) -> str:
     """Return held, planned or cancelled; a past-tense cue ('met') is held whatever the
     rest of the sentence announces ('opening a visit dominated by the upcoming review')."""
@@ -108,7 +111,11 @@ def _status(text: str, cue: int) -> str:
     }
     if "cancelled" in labels:
         return "cancelled"
-    if "planned" in labels and not _HELD_VERB.match(text, cue):
+    if (
+        "planned" in labels
+        and not _HELD_VERB.match(text, cue)
+        and not _PAST_TRIP.search(text, 0, cue)
+    ):
         return "planned"
     return "held"
 
@@ -267,6 +274,7 @@ def find_meetings(read: ReadArticle) -> list[MeetingReport]:
         if len(_sides(sentence.actors)) >= 2:
             previous = [a for a in sentence.actors if a.kind in _SIDE_KINDS]
         if report is not None:
+            _date_from_paragraph(report, reports)
             reports.append(report)
     meetings = _merge_reports([r for r in reports if r.date is not None], [])
     meetings = _merge_reports([r for r in reports if r.date is None], meetings)
@@ -276,6 +284,15 @@ def find_meetings(read: ReadArticle) -> list[MeetingReport]:
             report.date, report.date_basis = _lead_date(read, report)
     _date_from_main_event(read, meetings)
     return meetings
+
+
+def _date_from_paragraph(report: MeetingReport, before: list[MeetingReport]) -> None:
+    """Date an undated report by the report before it in its paragraph: the second
+    encounter of a list item ('- May 3: A met B; C also met D')."""
+    paragraph = report.evidence.sentence.paragraph
+    same = [r for r in before if r.evidence.sentence.paragraph == paragraph and r.date]
+    if report.date is None and same and same[-1].status == report.status:
+        report.date, report.date_basis = same[-1].date, same[-1].date_basis
 
 
 def _merge_reports(

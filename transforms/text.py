@@ -11,7 +11,8 @@ _ABBREVIATIONS = frozenset(
     no vs etc inc corp co ltd jan feb mar apr aug sept sep oct nov dec u.s u.k u.n e.u
     a.m p.m amb dept mt ft messrs""".split()
 )
-_CANDIDATE_END = re.compile(r"[.!?][\"'”’)]*(?=\s+[\"'“‘(]?[A-Z0-9])")
+# A semicolon before a capital ends a sentence too: list items join encounters with it.
+_CANDIDATE_END = re.compile(r"(?:[.!?][\"'”’)]*|;)(?=\s+[\"'“‘(]?[A-Z0-9])")
 _LINE = re.compile(r"[^\n]+")
 
 
