@@ -28,7 +28,12 @@ _GENERIC_ENCOUNTERS = re.compile(
     r"(?:\w+\s+)?(?:visits|meetings|talks|calls|contacts)\b",
     re.IGNORECASE,
 )
-_LIST_PREFIX = re.compile(r"^[-•*\s]*(?:[\w,]+\s+){0,3}?(?:\d{1,2}\s*)?[-–:]?\s*$")
+# What may stand before the cue of a list item with no subject: a bullet and a date.
+_LIST_PREFIX = re.compile(
+    r"^\s*(?:[-•*]\s*)?(?:[A-Z][a-z]+day,?\s+)?"
+    r"(?:\d{1,2}(?:\s*[-–]\s*\d{1,2})?\s+[A-Z][a-z]+|[A-Z][a-z]+\.?\s+\d{1,2}(?:\s*[-–]\s*\d{1,2})?)?"
+    r",?\s*[-–:]?\s*$"
+)
 _SUMMIT_NAME = re.compile(
     r"\b((?:[A-Z][\w.-]*\s+){1,5}?(?:[Ss]ummit|Conference|Forum|Dialogue|Commission meeting|"
     r"Council meeting))\b"
