@@ -162,9 +162,25 @@ def _quoted_speakers(read: ReadArticle, found: dict[int, list[Actor]], text: str
         if len(speakers) != 1 and not (speakers and all(s == speakers[0] for s in speakers)):
             continue
         start = read.sentences[indexes[0]].sentence.start
+        spoken = False
         for i in indexes:
-            if not found.get(i) and _inside_quote(read.sentences[i], start, text):
+            spoken = spoken or bool(found.get(i))
+            if found.get(i):
+                continue
+            sentence = read.sentences[i]
+            if _inside_quote(sentence, start, text) or (
+                spoken and _speaks_for_own_side(sentence, speakers[0])
+            ):
                 found[i] = speakers[0]
+
+
+def _speaks_for_own_side(sentence: ReadSentence, speakers: list[Actor]) -> bool:
+    """Return whether `sentence` goes on reporting a lone speaker's words with their country
+    as subject: 'Wang stressed X. As chair, China is ready to Y.'"""
+    if len(speakers) != 1 or sentence.people():
+        return False
+    states = [a for a in sentence.actors if a.kind == "state" and not a.side.startswith("ORG:")]
+    return bool(states) and states[0].start < 60 and states[0].side == speakers[0].side
 
 
 def find_statements(
