@@ -139,7 +139,8 @@ def _meeting_date(read: ReadArticle, sentence: ReadSentence, cue: int, status: s
     ]
     if mentions:
         nearest = min(mentions, key=lambda m: abs(m.start - cue))
-        return nearest.value, nearest.basis
+        in_dateline = sentence is read.sentences[0] and nearest.value == read.dateline_date
+        return nearest.value, "dateline" if in_dateline else nearest.basis
     return None, "unknown"
 
 
