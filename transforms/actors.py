@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from transforms import lexicon
 
@@ -123,16 +123,18 @@ class Cast:
         return None
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Lower-case `text` and strip accents: 'Zelenskyy' -> 'zelenskyy', 'Émile' -> 'emile'."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower().strip()
 
 
-def _name_keys(full: str) -> set[str]:
+@lru_cache(maxsize=1 << 16)
+def _name_keys(full: str) -> frozenset[str]:
     tokens = [t for t in re.split(r"[\s,]+", full) if t and t not in {"jr", "jr."}]
     tokens = [t for t in tokens if len(t.rstrip(".")) > 1]
-    return {tokens[0], tokens[-1]} if tokens else set()
+    return frozenset({tokens[0], tokens[-1]}) if tokens else frozenset()
 
 
 def _same_level(title: str | None, wanted: str) -> bool:
@@ -367,15 +369,27 @@ def _bare(name: str) -> str:
 _SURNAME_FIRST = frozenset({"CHN", "TWN", "HKG", "PRK", "KOR", "VNM", "SGP"})
 
 
+@cache
+def _people_by_surname() -> dict[str, list[tuple[list[str], lexicon.Person]]]:
+    """Index the well-known office-holders by folded surname and, where names are written
+    surname first, by their first token too."""
+    index: dict[str, list[tuple[list[str], lexicon.Person]]] = {}
+    for person in lexicon.people():
+        full = fold(person.name).split()
+        index.setdefault(full[-1], []).append((full, person))
+        if person.side in _SURNAME_FIRST:
+            index.setdefault(full[0], []).append((full, person))
+    return index
+
+
 def _famous(name: str, year: int | None, title: str | None = None) -> Actor | None:
     """Return the well-known office-holder `name` refers to in `year`, by full name or surname."""
     key = fold(_bare(name)).split()
     if not key or len(key[-1]) < 3:
         return None
-    for person in lexicon.people():
+    for full, person in _people_by_surname().get(key[-1], ()):
         if year is not None and not person.first_year <= year <= person.last_year:
             continue
-        full = fold(person.name).split()
         surname_first = (
             person.side in _SURNAME_FIRST
             and key == full[:1]

@@ -114,6 +114,31 @@ def cue_words(name: str) -> dict[str, str]:
 
 
 def alternation(phrases: list[str] | set[str] | frozenset[str]) -> str:
-    """Return a regex alternation of `phrases`, longest first so the longest match wins."""
-    ordered = sorted(phrases, key=len, reverse=True)
-    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered)
+    """Return a regex matching any of `phrases`, the longest where several match.
+
+    The phrases are folded into a trie, so a lexicon of thousands of forms costs little
+    more to search than one; spaces match any run of white space.
+
+    >>> re.fullmatch(alternation({"Prime Minister", "President"}), "Prime  Minister") is not None
+    True
+    """
+    trie: dict = {}
+    for phrase in phrases:
+        node = trie
+        for char in phrase:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _trie_pattern(trie)
+
+
+def _trie_pattern(node: dict) -> str:
+    ends_here = "" in node
+    branches = [
+        (r"\s+" if char == " " else re.escape(char)) + _trie_pattern(child)
+        for char, child in sorted(node.items())
+        if char
+    ]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if ends_here else body
