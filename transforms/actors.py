@@ -22,7 +22,8 @@ _NAME = re.compile(rf"{_TOKEN}(?:\s+(?:{_PARTICLES}[\s-]+)?{_TOKEN}){{0,12}}(?:,
 _BODY_WORDS = (
     r"officials?|delegations?|leaders?|leadership|government|authorities|negotiators?|"
     r"counterparts?|ministers?|diplomats?|envoys?|representatives?|team|side|allies|Allies|"
-    r"partners|Partners|military\s+leaders|Committee|Council|Commission|Secretariat"
+    r"partners|Partners|military\s+leaders|Committee|Council|Commission|Secretariat|"
+    r"central\s+bank"
 )
 _STOP_TOKENS = frozenset(
     """The A An He She They It His Her Their We Our I In On At For With And But Or As By From

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 
 from transforms import lexicon
@@ -140,7 +140,14 @@ def _meeting_date(read: ReadArticle, sentence: ReadSentence, cue: int, status: s
     if mentions:
         nearest = min(mentions, key=lambda m: abs(m.start - cue))
         in_dateline = sentence is read.sentences[0] and nearest.value == read.dateline_date
-        return nearest.value, "dateline" if in_dateline else nearest.basis
+        value = nearest.value
+        if re.search(r"\beve\s+of\b", sentence.text[min(cue, nearest.start) : nearest.start]):
+            # 'met on the eve of talks on Monday': the day before that coming Monday
+            [ahead] = find_dates(
+                sentence.text[nearest.start : nearest.end], read.published, forward=True
+            ) or [nearest]
+            value = ahead.value - timedelta(days=1)
+        return value, "dateline" if in_dateline else nearest.basis
     return None, "unknown"
 
 
@@ -202,6 +209,8 @@ def _report(
     sides = _sides(actors)
     if country and country not in sides and city and city in sentence.text:
         sides = _host_joins(actors, country, sides)
+    elif len(sides) == 1 and read.dateline_place and read.dateline_place.country not in sides:
+        sides = _host_joins(actors, read.dateline_place.country, sides)
     if len(sides) < 2 or not _has_people(actors, cues):
         return None
     if status == "held" and when and read.published and when > read.published:
@@ -235,7 +244,11 @@ def _has_people(actors: list[Actor], cues: list[tuple[int, str]]) -> bool:
 def _host_joins(actors: list[Actor], country: str, sides: list[str]) -> list[str]:
     """Give a participant named without a side the host country: 'met Prime Minister X in
     Hanoi' when the other side is not Vietnam."""
-    unsided = [a for a in actors if a.kind == "person" and a.name and a.side is None]
+    unsided = [
+        a
+        for a in actors
+        if a.kind == "person" and a.name and a.side is None and a.end - a.start > 3
+    ]  # a pronoun ('he') is too short to be given a side here
     for actor in unsided:
         actor.side = country
     return sorted({*sides, country}) if unsided else sides
@@ -258,11 +271,20 @@ def _same_meeting(a: MeetingReport, b: MeetingReport) -> bool:
         return False
     if a.mode != b.mode:
         return False
-    return a.date is None or b.date is None or a.date == b.date
+    if a.date is None or b.date is None or a.date == b.date:
+        return True
+    return a.date_basis in _WEAK_BASES or b.date_basis in _WEAK_BASES
+
+
+# Dates a report only borrows from the article: a written date of the same meeting wins.
+_WEAK_BASES = frozenset({"dateline", "publication", "inferred"})
 
 
 def _merge(into: MeetingReport, other: MeetingReport) -> None:
-    if into.date is None and other.date is not None:
+    weak = into.date is None or (
+        into.date_basis in _WEAK_BASES and other.date_basis not in _WEAK_BASES
+    )
+    if weak and other.date is not None:
         into.date, into.date_basis = other.date, other.date_basis
     into.city = into.city or other.city
     into.country = into.country or other.country
