@@ -1,0 +1,433 @@
+"""The warehouse folder: Parquet snapshots, the `current` link and the DuckDB catalog.
+
+Layout of `<wh>`:
+
+    snapshots/<run_id>/<table>/part-*.parquet   every table of one publish
+    snapshots/<run_id>/_ledger/...              raw rows the derived tables are rebuilt from
+    current -> snapshots/<run_id>               the published snapshot
+    <table> -> current/<table>                  one folder of Parquet files per table
+    summitry.duckdb                             one view per table, plus the views in sql/
+    staging/<run_id>/<table>/part-*.parquet     a run's extracted batches, until published
+
+Publishing writes a whole new snapshot and a new catalog beside the live ones and then
+swaps them in with `os.replace`, so a failure before the swap leaves the previous
+warehouse as it was. Articles, mentions, statements and topics are append-only ledgers:
+their part files are carried into each new snapshot as hard links; `meetings`,
+`meeting_participants` and `quarantine` are rebuilt from the ledgers on every publish.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import re
+import shutil
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from transforms.merge import build_meetings, dedupe_participants
+from transforms.schema import DATE_BASES, MODES, SCHEMA_VERSION, STATUSES, TABLES
+
+DEFAULT_WAREHOUSE = Path("warehouse")
+CATALOG = "summitry.duckdb"
+SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+DUCKDB_CONFIG = {"autoinstall_known_extensions": False}
+# DuckDB 2.0's own format cannot be opened by 1.x clients (BI plugins, Evidence).
+CATALOG_STORAGE_VERSION = "v1.4.0"
+
+# Append-only ledgers (snapshot folder -> table whose schema and staged rows they hold):
+# each run adds one part file of its new rows. The participant ledger keeps every
+# article's rows before deduplication, so `meeting_participants` can be rebuilt when
+# articles are replaced.
+LEDGERS = {
+    "articles": "articles",
+    "meeting_mentions": "meeting_mentions",
+    "statements": "statements",
+    "topics": "topics",
+    "_ledger/meeting_participants": "meeting_participants",
+}
+EMPTY_PART = "part-empty.parquet"
+# Mention columns the merge does not need; skipping them keeps a big rebuild small.
+_MENTION_ONLY = ("evidence", "evidence_start", "evidence_end", "extractor_version")
+ALLOWED_VALUES = {"mode": MODES, "status": STATUSES, "date_basis": DATE_BASES}
+_VIEW_NAME = re.compile(r"[a-z_][a-z0-9_]*")
+
+
+class SchemaMismatchError(ValueError):
+    """Rows do not fit the declared schema of their table."""
+
+    def __init__(self, table: str, column: str, problem: str) -> None:
+        super().__init__(f"table {table}, column {column}: {problem}")
+        self.table, self.column = table, column
+
+
+class WarehouseError(RuntimeError):
+    """The warehouse folder is in a state the pipeline cannot work with."""
+
+
+@dataclass(slots=True)
+class PublishResult:
+    """What a publish produced: the snapshot, its row counts and the busiest pairs."""
+
+    run_id: str
+    snapshot: Path
+    row_counts: dict[str, int] = field(default_factory=dict)
+    top_country_pairs: list[dict] = field(default_factory=list)
+
+
+# --- Rows to Arrow, through the contract ----------------------------------------------------
+
+
+def rows_to_table(table: str, rows: Sequence[Mapping]) -> pa.Table:
+    """Return `rows` as an Arrow table of `table`'s schema, refusing rows that don't fit.
+
+    Raises SchemaMismatchError naming the table, the column and the first bad row.
+    """
+    schema = TABLES[table]
+    unknown = set().union(*rows) - set(schema.names) if rows else set()
+    if unknown:
+        raise SchemaMismatchError(table, sorted(unknown)[0], "not a column of this table")
+    try:
+        arrow = pa.Table.from_pylist(list(rows), schema=schema)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError) as err:
+        raise _locate_bad_value(table, rows, err) from err
+    for column in schema:
+        _check_column(table, column, arrow.column(column.name))
+    return arrow
+
+
+def _locate_bad_value(table: str, rows: Sequence[Mapping], err: Exception) -> Exception:
+    for column in TABLES[table]:
+        for index, row in enumerate(rows):
+            try:
+                pa.array([row.get(column.name)], type=column.type)
+            except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+                value = row.get(column.name)
+                problem = f"row {index} has {value!r}, not {column.type}"
+                return SchemaMismatchError(table, column.name, problem)
+    return SchemaMismatchError(table, "?", str(err))
+
+
+def _check_column(table: str, column: pa.Field, values: pa.ChunkedArray) -> None:
+    if not column.nullable and values.null_count:
+        first = values.to_pylist().index(None)
+        raise SchemaMismatchError(table, column.name, f"row {first} is null; a value is required")
+    allowed = ALLOWED_VALUES.get(column.name)
+    if allowed:
+        unknown = sorted(set(values.drop_null().to_pylist()) - set(allowed))
+        if unknown:
+            raise SchemaMismatchError(table, column.name, f"{unknown[0]!r} is not one of {allowed}")
+
+
+def write_parquet(table: pa.Table, path: Path) -> None:
+    """Write one Parquet file, creating its folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(table, path, compression="zstd")
+
+
+def read_parts(parts: Sequence[Path], table: str, columns: list[str] | None = None) -> pa.Table:
+    """Return the rows of `parts` in file order, as `table`'s schema (old files gain nulls)."""
+    schema = TABLES[table]
+    if columns:
+        schema = pa.schema([schema.field(c) for c in columns], metadata=schema.metadata)
+    pieces = [pq.read_table(p, schema=schema, columns=columns) for p in parts]
+    return pa.concat_tables(pieces) if pieces else schema.empty_table()
+
+
+def read_table(warehouse: Path, table: str, columns: list[str] | None = None) -> pa.Table:
+    """Return a published table of `warehouse` (empty if nothing was published yet)."""
+    snapshot = current_snapshot(warehouse)
+    return read_parts(_parts(snapshot / table) if snapshot else [], table, columns)
+
+
+def _parts(folder: Path) -> list[Path]:
+    return sorted(folder.glob("part-*.parquet"))
+
+
+# --- Runs, staging and the lock -------------------------------------------------------------
+
+
+def new_run_id() -> str:
+    """Return an id for a run that sorts after every earlier run's."""
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def staging_dir(warehouse: Path, run_id: str) -> Path:
+    """Return the folder where a run's extracted batches wait to be published."""
+    return warehouse / "staging" / run_id
+
+
+def stage_batch(staging: Path, batch_number: int, tables: Mapping[str, pa.Table]) -> None:
+    """Write one batch's non-empty tables as `<staging>/<table>/part-<n>.parquet`."""
+    for name, table in tables.items():
+        if table.num_rows:
+            write_parquet(table, staging / name / f"part-{batch_number:06d}.parquet")
+
+
+@contextmanager
+def locked(warehouse: Path) -> Iterator[None]:
+    """Hold the warehouse's lock, so that two runs never publish over each other."""
+    warehouse.mkdir(parents=True, exist_ok=True)
+    with (warehouse / ".lock").open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as err:
+            raise WarehouseError(f"{warehouse} is in use by another run; wait for it") from err
+        yield
+
+
+def current_snapshot(warehouse: Path) -> Path | None:
+    """Return the published snapshot folder, or None before the first publish."""
+    link = warehouse / "current"
+    return link.resolve() if link.is_symlink() and link.exists() else None
+
+
+def known_article_ids(warehouse: Path) -> set[str]:
+    """Return the ids of the articles already in the warehouse's ledger."""
+    return set(read_table(warehouse, "articles", ["article_id"]).column(0).to_pylist())
+
+
+# --- Publishing -----------------------------------------------------------------------------
+
+
+def publish(warehouse: Path, staging: Path, run_id: str, sql_dir: Path = SQL_DIR) -> PublishResult:
+    """Publish the previous snapshot plus `staging` as snapshot `run_id`, then swap it in.
+
+    Until the swap nothing visible changes; on failure the half-built snapshot and
+    catalog are removed and the error is raised.
+    """
+    warehouse = warehouse.resolve()
+    previous = current_snapshot(warehouse)
+    snapshot = warehouse / "snapshots" / run_id
+    if snapshot.exists():
+        raise WarehouseError(f"snapshot {snapshot} already exists; run ids must be unique")
+    try:
+        write_snapshot(snapshot, previous, staging, run_id)
+        result = build_catalog(warehouse, snapshot, sql_dir)
+    except BaseException:
+        shutil.rmtree(snapshot, ignore_errors=True)
+        (warehouse / f"{CATALOG}.tmp").unlink(missing_ok=True)
+        raise
+    _swap(warehouse, snapshot)
+    _prune_snapshots(warehouse, keep={snapshot.name, previous.name if previous else ""})
+    return result
+
+
+def write_snapshot(snapshot: Path, previous: Path | None, staging: Path, run_id: str) -> None:
+    """Write every table of the new snapshot: ledgers carried and extended, the rest rebuilt."""
+    for folder, table in LEDGERS.items():
+        previous_parts = _parts(previous / folder) if previous else []
+        _extend_ledger(snapshot / folder, table, previous_parts, staging / table, run_id)
+    _write_quarantine(snapshot, previous, staging, run_id)
+    _write_meetings(snapshot, run_id)
+    _write_participants(snapshot, run_id)
+    manifest = {
+        "run_id": run_id,
+        "schema_version": SCHEMA_VERSION,
+        "created_at": datetime.now(UTC).isoformat(),
+    }
+    (snapshot / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+
+
+def _extend_ledger(
+    folder: Path, table: str, previous_parts: list[Path], staged: Path, run_id: str
+) -> None:
+    """Carry the previous parts (hard links: files are never changed) and add this run's."""
+    folder.mkdir(parents=True)
+    for part in previous_parts:
+        if part.name != EMPTY_PART:
+            _link_or_copy(part, folder / part.name)
+    staged_parts = _parts(staged)
+    if staged_parts:
+        _compact(staged_parts, folder / f"part-{run_id}.parquet", table)
+    if not _parts(folder):
+        write_parquet(TABLES[table].empty_table(), folder / EMPTY_PART)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # a filesystem without hard links
+        shutil.copy2(source, target)
+
+
+def _compact(parts: list[Path], target: Path, table: str) -> None:
+    """Write the staged batch files of one table as a single part, one batch in memory."""
+    schema = TABLES[table]
+    with pq.ParquetWriter(target, schema, compression="zstd") as writer:
+        for part in parts:
+            writer.write_table(pq.read_table(part, schema=schema))
+
+
+def _write_quarantine(snapshot: Path, previous: Path | None, staging: Path, run_id: str) -> None:
+    """Keep the problems found before, except transient ones (retried this run), and add new.
+
+    A problem seen again keeps its first `detected_at`, so a re-run changes no row.
+    """
+    old = read_parts(_parts(previous / "quarantine") if previous else [], "quarantine")
+    new = read_parts(_parts(staging / "quarantine"), "quarantine")
+    kept = [row for row in old.to_pylist() if not row["transient"]] + new.to_pylist()
+    rows, seen = [], set()
+    for row in kept:
+        key = (row["source_ref"], row["reason"], row["detail"])
+        if key not in seen:
+            seen.add(key)
+            rows.append(row)
+    target = snapshot / "quarantine" / f"part-{run_id}.parquet"
+    write_parquet(rows_to_table("quarantine", rows), target)
+
+
+def _write_meetings(snapshot: Path, run_id: str) -> None:
+    columns = [c for c in TABLES["meeting_mentions"].names if c not in _MENTION_ONLY]
+    mentions = read_parts(_parts(snapshot / "meeting_mentions"), "meeting_mentions", columns)
+    dates = read_parts(_parts(snapshot / "articles"), "articles", ["article_id", "published_date"])
+    published = {row["article_id"]: row["published_date"] for row in dates.to_pylist()}
+    rows = build_meetings(mentions.to_pylist(), published)
+    write_parquet(rows_to_table("meetings", rows), snapshot / "meetings" / f"part-{run_id}.parquet")
+
+
+def _write_participants(snapshot: Path, run_id: str) -> None:
+    raw = read_parts(_parts(snapshot / "_ledger" / "meeting_participants"), "meeting_participants")
+    rows = dedupe_participants(raw.to_pylist())
+    target = snapshot / "meeting_participants" / f"part-{run_id}.parquet"
+    write_parquet(rows_to_table("meeting_participants", rows), target)
+
+
+# --- The DuckDB catalog -----------------------------------------------------------------------
+
+
+def build_catalog(warehouse: Path, snapshot: Path, sql_dir: Path = SQL_DIR) -> PublishResult:
+    """Build `summitry.duckdb.tmp` with a view per table over `snapshot`, then sql/ views.
+
+    Views name the snapshot's absolute path: DuckDB checks a view's files when it is
+    created, and pinning keeps the catalog and the Parquet it reads one consistent pair.
+    """
+    target = warehouse / f"{CATALOG}.tmp"
+    target.unlink(missing_ok=True)
+    result = PublishResult(run_id=snapshot.name, snapshot=snapshot)
+    with duckdb.connect(config=DUCKDB_CONFIG) as con:
+        con.execute(
+            f"attach {_quote(str(target))} as summitry "
+            f"(storage_version '{CATALOG_STORAGE_VERSION}')"
+        )
+        con.execute("use summitry")
+        for table in TABLES:
+            con.execute(table_view_sql(table, snapshot / table))
+        create_countries(con)
+        create_sql_views(con, sql_dir)
+        result.row_counts = {t: _count(con, t) for t in TABLES}
+        result.top_country_pairs = top_country_pairs(con)
+        con.execute("use memory")
+        con.execute("detach summitry")
+    return result
+
+
+def table_view_sql(table: str, folder: Path) -> str:
+    """Return the `create view` statement of a base table over its Parquet folder."""
+    pattern = _quote(f"{folder.resolve()}/*.parquet")
+    return (
+        f"create or replace view {table} as select * from read_parquet("
+        f"{pattern}, union_by_name = true, hive_partitioning = false)"
+    )
+
+
+def create_sql_views(con: duckdb.DuckDBPyConnection, sql_dir: Path) -> list[str]:
+    """Create one view per `sql_dir/*.sql` (file name = view name); return their names.
+
+    Files run in name order; one that refers to a view not made yet is retried after the
+    others, so dependencies need no naming scheme.
+    """
+    pending = sorted(sql_dir.glob("*.sql"))
+    for path in pending:
+        if not _VIEW_NAME.fullmatch(path.stem):
+            raise WarehouseError(f"{path}: a view file name must be a lowercase identifier")
+    created: list[str] = []
+    while pending:
+        failures: dict[Path, duckdb.Error] = {}
+        for path in pending:
+            body = path.read_text(encoding="utf-8").strip().rstrip(";")
+            try:
+                con.execute(f"create or replace view {path.stem} as\n{body}")
+                created.append(path.stem)
+            except duckdb.CatalogException as err:
+                failures[path] = err
+            except duckdb.Error as err:
+                raise WarehouseError(f"{path}: {err}") from err
+        if len(failures) == len(pending):
+            raise WarehouseError("; ".join(f"{path}: {err}" for path, err in failures.items()))
+        pending = list(failures)
+    return created
+
+
+def create_countries(con: duckdb.DuckDBPyConnection) -> None:
+    """Create `countries(code, name)`: ISO 3166-1 alpha-3 codes, former states included."""
+    import pycountry  # imported here: loading its data costs time the other steps don't need
+
+    names = {c.alpha_3: getattr(c, "common_name", c.name) for c in pycountry.countries}
+    for former in pycountry.historic_countries:
+        names.setdefault(former.alpha_3, former.name)
+    countries = pa.table({"code": list(names), "name": list(names.values())})
+    con.register("countries_arrow", countries)
+    con.execute("create or replace table countries as select * from countries_arrow order by code")
+    con.unregister("countries_arrow")
+
+
+def top_country_pairs(con: duckdb.DuckDBPyConnection, limit: int = 5) -> list[dict]:
+    """Return the country pairs with the most held meetings, most first."""
+    views = con.execute("select view_name from duckdb_views() where not internal").fetchall()
+    if ("meeting_frequency_by_country_pair",) not in views:
+        return []
+    rows = con.execute(
+        "select side_a, side_b, sum(meetings)::integer as meetings "
+        "from meeting_frequency_by_country_pair group by all "
+        "order by meetings desc, side_a, side_b limit ?",
+        [limit],
+    ).fetchall()
+    return [dict(zip(("side_a", "side_b", "meetings"), row, strict=True)) for row in rows]
+
+
+def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    return con.execute(f"select count(*) from {table}").fetchall()[0][0]
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+# --- Swapping in ----------------------------------------------------------------------------
+
+
+def _swap(warehouse: Path, snapshot: Path) -> None:
+    """Point `current` at `snapshot` and put the new catalog in place, each atomically."""
+    temporary = warehouse / f".current-{snapshot.name}.tmp"
+    temporary.unlink(missing_ok=True)
+    os.symlink(Path("snapshots") / snapshot.name, temporary)
+    os.replace(temporary, warehouse / "current")
+    os.replace(warehouse / f"{CATALOG}.tmp", warehouse / CATALOG)
+    _link_tables(warehouse)
+
+
+def _link_tables(warehouse: Path) -> None:
+    """Make `<wh>/<table>` a link to `current/<table>` for every table that lacks one."""
+    for table in TABLES:
+        link = warehouse / table
+        if link.is_symlink():
+            continue
+        if link.exists():
+            raise WarehouseError(f"{link} exists and is not a link; move it out of the warehouse")
+        os.symlink(Path("current") / table, link)
+
+
+def _prune_snapshots(warehouse: Path, keep: set[str]) -> None:
+    """Delete snapshots other than `keep`: the new one, and the previous for open readers."""
+    for folder in (warehouse / "snapshots").iterdir():
+        if folder.name not in keep:
+            shutil.rmtree(folder, ignore_errors=True)
