@@ -1,0 +1,274 @@
+"""The `summitry` command: run the pipeline, query the warehouse, evaluate the extractor.
+
+Prefect is imported only by `run`, after its quiet defaults are set, so `query`,
+`evaluate` and `--help` start in a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import duckdb
+
+from flows.sources import DEFAULT_BATCH_SIZE, discover, read_batches
+from flows.warehouse import CATALOG, DEFAULT_WAREHOUSE, DUCKDB_CONFIG, WarehouseError
+
+# For a one-shot command the temporary API server is a detail: its INFO lines and the
+# errors it logs while being stopped at exit are noise. The environment can override.
+RUN_QUIET_DEFAULTS = {
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+    "PREFECT_SERVER_LOGGING_LEVEL": "CRITICAL",
+}
+
+
+class CommandError(Exception):
+    """A problem the user can fix; printed without a traceback."""
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the `summitry` command line; return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except CommandError as err:
+        print(f"summitry {args.command}: {err}", file=sys.stderr)
+        return err.exit_code
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the parser of `summitry` and its subcommands."""
+    parser = argparse.ArgumentParser(
+        prog="summitry",
+        description="Turn diplomatic news articles into Parquet tables and DuckDB views.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_run(commands)
+    _add_query(commands)
+    _add_evaluate(commands)
+    return parser
+
+
+def _add_command(
+    commands: argparse._SubParsersAction, name: str, summary: str, handler: Callable
+) -> argparse.ArgumentParser:
+    command = commands.add_parser(name, help=summary, description=summary)
+    command.set_defaults(handler=handler)
+    return command
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _add_run(commands: argparse._SubParsersAction) -> None:
+    command = _add_command(
+        commands,
+        "run",
+        "Read articles, extract meetings, statements and topics, and publish the warehouse.",
+        run_command,
+    )
+    command.add_argument(
+        "--input",
+        action="append",
+        required=True,
+        type=Path,
+        metavar="PATH",
+        help="a folder (read recursively) or a .txt/.jsonl file; repeat for several",
+    )
+    command.add_argument(
+        "--warehouse",
+        type=Path,
+        default=DEFAULT_WAREHOUSE,
+        metavar="DIR",
+        help="warehouse folder (default: %(default)s)",
+    )
+    command.add_argument(
+        "--batch-size",
+        type=_positive_int,
+        default=DEFAULT_BATCH_SIZE,
+        metavar="N",
+        help="articles per extraction task (default: %(default)s)",
+    )
+
+
+def _add_query(commands: argparse._SubParsersAction) -> None:
+    command = _add_command(
+        commands, "query", "Run SQL on the warehouse's DuckDB views (read-only).", query_command
+    )
+    command.add_argument(
+        "--warehouse",
+        type=Path,
+        default=DEFAULT_WAREHOUSE,
+        metavar="DIR",
+        help="warehouse folder (default: %(default)s)",
+    )
+    command.add_argument(
+        "--format", choices=("table", "csv"), default="table", help="output format"
+    )
+    command.add_argument(
+        "--max-rows", type=_positive_int, default=100, metavar="N", help="rows shown as a table"
+    )
+    command.add_argument("sql", help='a query, e.g. "select * from top_counterparts"')
+
+
+def _add_evaluate(commands: argparse._SubParsersAction) -> None:
+    command = _add_command(
+        commands,
+        "evaluate",
+        "Score the extractor on articles against gold annotations (no warehouse, no Prefect).",
+        evaluate_command,
+    )
+    command.add_argument(
+        "--gold", type=Path, required=True, metavar="FILE", help="gold annotations (.jsonl)"
+    )
+    command.add_argument(
+        "--input",
+        action="append",
+        required=True,
+        type=Path,
+        metavar="PATH",
+        help="a folder or file of the annotated articles; repeat for several",
+    )
+
+
+# --- run --------------------------------------------------------------------------------------
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Run the flow and print what it did."""
+    _require_inputs(args.input)
+    for name, value in RUN_QUIET_DEFAULTS.items():
+        os.environ.setdefault(name, value)
+    from flows.pipeline import summitry_pipeline  # imports Prefect, which reads the env
+
+    started = time.monotonic()
+    try:
+        summary = summitry_pipeline(
+            inputs=[str(p) for p in args.input],
+            warehouse=str(args.warehouse),
+            batch_size=args.batch_size,
+        )
+    except WarehouseError as err:
+        raise CommandError(str(err)) from err
+    print(format_summary(summary, time.monotonic() - started))
+    return 0
+
+
+def _require_inputs(inputs: Sequence[Path]) -> None:
+    for path in inputs:
+        if not path.exists():
+            raise CommandError(f"input {path} does not exist", exit_code=2)
+
+
+def format_summary(summary: dict, seconds: float) -> str:
+    """Return the run summary as a few lines of text."""
+    lines = [
+        f"Read {_many(summary['articles_read'], 'article')}"
+        f" from {_many(summary['files'], 'file')}"
+        f" ({_many(summary['ignored_files'], 'other file')} ignored):"
+        f" {summary['new_articles']} new, {summary['quarantined']} quarantined.",
+        f"Warehouse {summary['warehouse']}: {_many(summary['meetings'], 'meeting')}"
+        f" ({_many(summary['new_meeting_mentions'], 'new mention')}).",
+    ]
+    pairs = summary["top_country_pairs"]
+    if pairs:
+        lines.append("Top country pairs (held meetings):")
+        lines += [f"  {p['side_a']}-{p['side_b']}  {p['meetings']}" for p in pairs]
+    if summary["quarantined"]:
+        lines.append(
+            f"See why inputs were quarantined: summitry query --warehouse {summary['warehouse']}"
+            ' "select * from quarantine"'
+        )
+    lines.append(f"Finished in {seconds:.1f} s (run {summary['run_id']}).")
+    return "\n".join(lines)
+
+
+def _many(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+# --- query ------------------------------------------------------------------------------------
+
+
+def query_command(args: argparse.Namespace) -> int:
+    """Print the result of one SQL statement on the warehouse, opened read-only."""
+    catalog = args.warehouse / CATALOG
+    if not catalog.is_file():
+        raise CommandError(f"no warehouse at {args.warehouse}; run `summitry run` first", 2)
+    with duckdb.connect(str(catalog), read_only=True, config=DUCKDB_CONFIG) as con:
+        try:
+            relation = con.sql(args.sql)
+            if relation is None:  # a statement without a result, e.g. SET
+                return 0
+            if args.format == "csv":
+                _write_csv(relation.columns, relation.fetchall())
+            else:
+                relation.show(max_rows=args.max_rows, max_width=200)
+        except duckdb.Error as err:
+            raise CommandError(str(err)) from err
+    return 0
+
+
+def _write_csv(columns: list[str], rows: list[tuple]) -> None:
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows(rows)
+
+
+# --- evaluate ---------------------------------------------------------------------------------
+
+
+def evaluate_command(args: argparse.Namespace) -> int:
+    """Extract every input article, score the predictions against the gold and print it."""
+    from transforms import scoring  # written apart from the pipeline; only this needs it
+
+    _require_inputs([args.gold, *args.input])
+    try:
+        gold = scoring.load_gold(args.gold.read_text(encoding="utf-8").splitlines())
+    except (UnicodeDecodeError, ValueError) as err:
+        raise CommandError(f"{args.gold}: {err}") from err
+    predictions = predict(args.input, exclude=args.gold)
+    print(scoring.format_report(scoring.score(gold, predictions)))
+    return 0
+
+
+def predict(inputs: Sequence[Path], exclude: Path | None = None) -> dict[str, dict]:
+    """Return the extractor's predictions for the articles of `inputs`, keyed by file name.
+
+    `exclude` (the gold file, often kept beside the articles) is not read as input.
+    """
+    from transforms import extract, scoring
+
+    files = [f for f in discover(inputs).files if exclude is None or not _same(f.path, exclude)]
+    predictions: dict[str, dict] = {}
+    for batch in read_batches(files):
+        for row in batch.quarantine:
+            print(f"skipped {row['source_ref']}: {row['detail']}", file=sys.stderr)
+        for article in batch.articles:
+            prediction = scoring.to_prediction(article, extract.extract_article(article))
+            if prediction["file"] in predictions:
+                print(f"two inputs are named {prediction['file']}; kept the last", file=sys.stderr)
+            predictions[prediction["file"]] = prediction
+    return predictions
+
+
+def _same(path: Path, other: Path) -> bool:
+    return path.resolve() == other.resolve()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
