@@ -164,7 +164,7 @@ def _read_jsonl_line(source: SourceFile, number: int, raw: bytes) -> Article | d
     try:
         return parse_jsonl_record(obj, ref)
     except ArticleError as err:
-        return quarantine_row(ref, "invalid_article", f"{where}: {err}")
+        return quarantine_row(ref, "invalid_article", f"{where}: {err.problem}")
 
 
 def _binary_or_empty(head: bytes, source: SourceFile) -> dict | None:

@@ -133,6 +133,7 @@ def test_parse_jsonl_rejects(record, message):
     with pytest.raises(ArticleError, match=message) as caught:
         parse_jsonl_record(record, "feed.jsonl#L7")
     assert "feed.jsonl#L7" in str(caught.value)
+    assert "feed.jsonl#L7" not in caught.value.problem
 
 
 def test_article_error_is_a_value_error():

@@ -21,7 +21,11 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class ArticleError(ValueError):
-    """The input cannot be read as an article; the message says why."""
+    """The input cannot be read as an article; the message names it and says why."""
+
+    def __init__(self, source_ref: str, problem: str) -> None:
+        super().__init__(f"{source_ref}: {problem}")
+        self.source_ref, self.problem = source_ref, problem
 
 
 def parse_txt(raw: str, source_ref: str) -> Article:
@@ -47,10 +51,10 @@ def parse_jsonl_record(obj: object, source_ref: str) -> Article:
     The record's own `id` is not used: ids come from the content, as for `.txt` files.
     """
     if not isinstance(obj, dict):
-        raise ArticleError(f"{source_ref}: expected a JSON object, got {type(obj).__name__}")
+        raise ArticleError(source_ref, f"expected a JSON object, got {type(obj).__name__}")
     text = obj.get("text")
     if text is None:
-        raise ArticleError(f'{source_ref}: no "text" field')
+        raise ArticleError(source_ref, 'no "text" field')
     published = obj.get("published")
     if isinstance(published, str) and not published.strip():
         published = None
@@ -74,7 +78,7 @@ def make_article(
     """Return an `Article` whose id depends only on its date, title and body."""
     body = _normalise_newlines(body).strip()
     if not body:
-        raise ArticleError(f"{source_ref}: the article body is empty")
+        raise ArticleError(source_ref, "the article body is empty")
     title = (title.strip() or None) if title else None
     return Article(
         article_id=article_id(body, title, published_date),
@@ -125,29 +129,28 @@ def _split_title(text: str) -> tuple[str | None, str]:
 
 def _parse_date(value: str, source_ref: str) -> date:
     if not _ISO_DATE.fullmatch(value):
-        raise ArticleError(f"{source_ref}: date line {value!r} is not YYYY-MM-DD")
+        raise ArticleError(source_ref, f"date line {value!r} is not YYYY-MM-DD")
     try:
         return date.fromisoformat(value)
     except ValueError as err:
-        raise ArticleError(f"{source_ref}: date {value!r} does not exist ({err})") from err
+        raise ArticleError(source_ref, f"date {value!r} does not exist ({err})") from err
 
 
 def _parse_published(value: object, source_ref: str) -> date:
     """Return the day of a `published` value: YYYY-MM-DD or an ISO datetime."""
     if not isinstance(value, str):
-        raise ArticleError(f'{source_ref}: "published" must be a string, got {value!r}')
+        raise ArticleError(source_ref, f'"published" must be a string, got {value!r}')
     if _ISO_DATE.fullmatch(value.strip()):
         return _parse_date(value.strip(), source_ref)
     try:
         return datetime.fromisoformat(value.strip()).date()
     except ValueError as err:
-        raise ArticleError(
-            f'{source_ref}: "published" {value!r} is neither YYYY-MM-DD nor an ISO datetime'
-        ) from err
+        problem = f'"published" {value!r} is neither YYYY-MM-DD nor an ISO datetime'
+        raise ArticleError(source_ref, problem) from err
 
 
 def _string_field(obj: dict, key: str, source_ref: str) -> str | None:
     value = obj.get(key)
     if value is not None and not isinstance(value, str):
-        raise ArticleError(f'{source_ref}: "{key}" must be a string, got {type(value).__name__}')
+        raise ArticleError(source_ref, f'"{key}" must be a string, got {type(value).__name__}')
     return value
