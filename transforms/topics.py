@@ -31,26 +31,25 @@ class TopicMention:
 
 
 @cache
-def _vocabulary() -> list[tuple[str, re.Pattern[str]]]:
-    return [
-        (row[0], re.compile(rf"\b(?:{row[1]})\b", re.IGNORECASE))
-        for row in lexicon.read_rows("topics.tsv")
-    ]
+def _vocabulary() -> tuple[re.Pattern[str], list[str]]:
+    """One regex over every topic's surface forms, a named group per topic, and the labels."""
+    rows = lexicon.read_rows("topics.tsv")
+    groups = "|".join(f"(?P<t{i}>{row[1]})" for i, row in enumerate(rows))
+    return re.compile(rf"\b(?:{groups})\b", re.IGNORECASE), [row[0] for row in rows]
 
 
 def canonical_topics(sentence: ReadSentence) -> list[TopicMention]:
     """Return the vocabulary topics named in `sentence`, each label once."""
-    found = []
+    pattern, labels = _vocabulary()
+    found: dict[str, TopicMention] = {}
     base = sentence.sentence.start
-    for label, pattern in _vocabulary():
-        match = pattern.search(sentence.text)
-        if match:
-            found.append(
-                TopicMention(
-                    label, "canonical", match.group(), base + match.start(), base + match.end()
-                )
+    for match in pattern.finditer(sentence.text):
+        label = labels[int(match.lastgroup[1:])]
+        if label not in found:
+            found[label] = TopicMention(
+                label, "canonical", match.group(), base + match.start(), base + match.end()
             )
-    return found
+    return list(found.values())
 
 
 def free_topics(sentence: ReadSentence) -> list[TopicMention]:
