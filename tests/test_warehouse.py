@@ -1,0 +1,388 @@
+"""The warehouse: schema checks, snapshots, atomic publish, the DuckDB catalog and its views."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from flows import warehouse
+from flows.warehouse import (
+    CATALOG,
+    SchemaMismatchError,
+    WarehouseError,
+    current_snapshot,
+    known_article_ids,
+    locked,
+    publish,
+    read_parts,
+    read_table,
+    rows_to_table,
+    stage_batch,
+    write_parquet,
+)
+from transforms.schema import TABLES
+
+DAY = date(2025, 3, 4)
+
+
+def article(article_id: str, published: date | None = DAY) -> dict:
+    return {
+        "article_id": article_id,
+        "source_ref": f"{article_id}.txt",
+        "title": None,
+        "published_date": published,
+        "url": None,
+        "content_hash": "0" * 64,
+        "text": f"Text of {article_id}.",
+        "extractor_version": "test",
+    }
+
+
+def mention(article_id: str, meeting_id: str, sides=("FRA", "DEU"), **overrides) -> dict:
+    row = {
+        "meeting_id": meeting_id,
+        "article_id": article_id,
+        "evidence": "They met.",
+        "evidence_start": 0,
+        "evidence_end": 9,
+        "meeting_date": date(2025, 3, 3),
+        "date_basis": "explicit",
+        "mode": "in_person",
+        "status": "held",
+        "sides": list(sides),
+        "city": None,
+        "country": None,
+        "name": None,
+        "extractor_version": "test",
+    }
+    return row | overrides
+
+
+def participant(article_id: str, meeting_id: str, name: str, side=None, title=None) -> dict:
+    return {
+        "meeting_id": meeting_id,
+        "name": name,
+        "side": side,
+        "title": title,
+        "article_id": article_id,
+    }
+
+
+def topic(article_id: str, meeting_id: str | None, label: str) -> dict:
+    return {
+        "article_id": article_id,
+        "meeting_id": meeting_id,
+        "topic": label,
+        "kind": "canonical",
+        "matched_text": label,
+        "start": 0,
+        "end": len(label),
+    }
+
+
+def problem(source_ref: str, transient: bool = False, when: int = 1) -> dict:
+    return {
+        "source_ref": source_ref,
+        "reason": "empty_file",
+        "detail": f"{source_ref}: no text",
+        "transient": transient,
+        "detected_at": datetime(2025, 3, when, tzinfo=UTC),
+    }
+
+
+def stage(staging: Path, number: int = 0, **rows: list[dict]) -> Path:
+    stage_batch(staging, number, {name: rows_to_table(name, r) for name, r in rows.items()})
+    return staging
+
+
+def publish_rows(wh: Path, run_id: str, **rows: list[dict]):
+    return publish(wh, stage(wh / "staging" / run_id, **rows), run_id)
+
+
+def query(wh: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(wh / CATALOG), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def all_rows(wh: Path) -> dict[str, list[tuple]]:
+    return {t: query(wh, f"select * from {t} order by all") for t in TABLES}
+
+
+FIRST = {
+    "articles": [article("a1"), article("a2", published=date(2025, 3, 5))],
+    "meeting_mentions": [mention("a1", "m1"), mention("a2", "m1", city="Paris")],
+    "meeting_participants": [
+        participant("a1", "m1", "Claire Dubois"),
+        participant("a2", "m1", "Claire Dubois", side="FRA", title="Foreign Minister"),
+    ],
+    "topics": [topic("a1", "m1", "energy")],
+    "quarantine": [problem("bad.txt")],
+}
+
+
+# --- rows_to_table ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("table", "row", "column", "message"),
+    [
+        ("articles", article("a1") | {"colour": "red"}, "colour", "not a column"),
+        ("articles", article("a1") | {"published_date": "soon"}, "published_date", "row 0"),
+        ("articles", article("a1") | {"text": None}, "text", "row 0 is null"),
+        ("meeting_mentions", mention("a1", "m1", mode="telepathy"), "mode", "telepathy"),
+        ("meeting_mentions", mention("a1", "m1", status="rumoured"), "status", "rumoured"),
+        ("meeting_mentions", mention("a1", "m1", evidence_start=2**40), "evidence_start", "row 0"),
+    ],
+)
+def test_rows_that_do_not_fit_are_refused_naming_table_and_column(table, row, column, message):
+    with pytest.raises(SchemaMismatchError, match=message) as caught:
+        rows_to_table(table, [row])
+    assert (caught.value.table, caught.value.column) == (table, column)
+    assert f"table {table}, column {column}" in str(caught.value)
+
+
+def test_rows_to_table_names_the_bad_row():
+    rows = [article("a1"), article("a2") | {"text": None}]
+    with pytest.raises(SchemaMismatchError, match="row 1 is null"):
+        rows_to_table("articles", rows)
+
+
+OPTIONAL_TEXT = st.none() | st.text(max_size=30)
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    rows=st.lists(
+        st.fixed_dictionaries(
+            {
+                "article_id": st.text(min_size=1, max_size=16),
+                "source_ref": st.text(min_size=1, max_size=40),
+                "title": OPTIONAL_TEXT,
+                "published_date": st.none() | st.dates(),
+                "url": OPTIONAL_TEXT,
+                "content_hash": st.text(max_size=64),
+                "text": st.text(min_size=1),
+                "extractor_version": st.just("test"),
+            }
+        ),
+        max_size=5,
+    )
+)
+def test_parquet_round_trip_gives_the_rows_back(tmp_path, rows):
+    path = tmp_path / "articles" / "part-x.parquet"
+    write_parquet(rows_to_table("articles", rows), path)
+    assert read_parts([path], "articles").to_pylist() == rows
+
+
+# --- Publishing -------------------------------------------------------------------------------
+
+
+def test_empty_warehouse_has_a_file_per_table_and_working_views(tmp_path):
+    wh = tmp_path / "wh"
+    publish(wh, wh / "staging" / "r1", "r1")
+    for table in TABLES:
+        assert list((wh / table).glob("part-*.parquet")), table
+        assert query(wh, f"select count(*) from {table}") == [(0,)]
+    assert query(wh, "select count(*) from meeting_frequency_by_country_pair") == [(0,)]
+
+
+def test_layout_links_tables_to_the_current_snapshot(tmp_path):
+    wh = tmp_path / "wh"
+    publish_rows(wh, "r1", **FIRST)
+    assert os.readlink(wh / "current") == "snapshots/r1"
+    assert os.readlink(wh / "meetings") == "current/meetings"
+    assert current_snapshot(wh) == (wh / "snapshots" / "r1").resolve()
+    assert not (wh / f"{CATALOG}.tmp").exists()
+
+
+def test_publish_merges_meetings_and_participants(tmp_path):
+    wh = tmp_path / "wh"
+    result = publish_rows(wh, "r1", **FIRST)
+    [meeting] = read_table(wh, "meetings").to_pylist()
+    assert (meeting["mention_count"], meeting["city"]) == (2, "Paris")
+    assert meeting["first_reported"] == DAY
+    [person] = read_table(wh, "meeting_participants").to_pylist()
+    assert (person["side"], person["title"]) == ("FRA", "Foreign Minister")
+    assert result.row_counts["meetings"] == 1
+    assert result.top_country_pairs == [{"side_a": "DEU", "side_b": "FRA", "meetings": 1}]
+
+
+def test_publishes_accumulate_and_carry_old_parts_as_links(tmp_path):
+    wh = tmp_path / "wh"
+    publish_rows(wh, "r1", **FIRST)
+    publish_rows(
+        wh,
+        "r2",
+        articles=[article("a3")],
+        meeting_mentions=[mention("a3", "m1", status="planned", city="Berlin")],
+        meeting_participants=[participant("a3", "m1", "Jonas Weber", side="DEU")],
+    )
+    assert known_article_ids(wh) == {"a1", "a2", "a3"}
+    [meeting] = query(wh, "select mention_count, status, city from meetings")
+    assert meeting == (3, "held", "Berlin")  # ties go to the smallest name
+    assert query(wh, "select count(*) from meeting_participants") == [(2,)]
+    old, carried = (wh / "snapshots" / r / "articles" / "part-r1.parquet" for r in ("r1", "r2"))
+    assert old.stat().st_ino == carried.stat().st_ino
+
+
+def test_publish_without_new_rows_changes_no_row(tmp_path):
+    wh = tmp_path / "wh"
+    publish_rows(wh, "r1", **FIRST)
+    before = all_rows(wh)
+    publish_rows(wh, "r2", quarantine=[problem("bad.txt", when=9)])
+    assert all_rows(wh) == before
+
+
+def test_quarantine_keeps_first_sighting_and_retries_transient_problems(tmp_path):
+    wh = tmp_path / "wh"
+    publish_rows(wh, "r1", quarantine=[problem("bad.txt"), problem("share.txt", transient=True)])
+    publish_rows(wh, "r2", quarantine=[problem("bad.txt", when=2), problem("new.txt", when=2)])
+    rows = query(wh, "select source_ref, day(detected_at) from quarantine order by 1")
+    assert rows == [("bad.txt", 1), ("new.txt", 2)]
+
+
+def test_only_the_current_and_previous_snapshots_are_kept(tmp_path):
+    wh = tmp_path / "wh"
+    for run_id in ("r1", "r2", "r3"):
+        publish_rows(wh, run_id, articles=[article(run_id)])
+    assert sorted(p.name for p in (wh / "snapshots").iterdir()) == ["r2", "r3"]
+    assert query(wh, "select count(*) from articles") == [(3,)]
+
+
+@pytest.mark.parametrize("failing_step", ["_write_meetings", "create_sql_views", "_count"])
+def test_failed_publish_leaves_the_previous_warehouse_unchanged(
+    tmp_path, monkeypatch, failing_step
+):
+    wh = tmp_path / "wh"
+    publish_rows(wh, "r1", **FIRST)
+    catalog_bytes = (wh / CATALOG).read_bytes()
+    before = all_rows(wh)
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(warehouse, failing_step, fail)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        publish_rows(wh, "r2", articles=[article("a9")], quarantine=[problem("x.txt")])
+    monkeypatch.undo()
+
+    assert (wh / CATALOG).read_bytes() == catalog_bytes
+    assert all_rows(wh) == before
+    assert read_table(wh, "articles").num_rows == 2
+    assert os.readlink(wh / "current") == "snapshots/r1"
+    assert sorted(p.name for p in (wh / "snapshots").iterdir()) == ["r1"]
+    assert not (wh / f"{CATALOG}.tmp").exists()
+
+
+def test_views_open_read_only_from_another_directory(tmp_path, monkeypatch):
+    wh = tmp_path / "wh"
+    publish_rows(wh, "r1", **FIRST)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    with duckdb.connect(str(wh / CATALOG), read_only=True) as con:
+        rows = con.execute("select side_a, side_b, meetings from meeting_frequency_by_country_pair")
+        assert rows.fetchall() == [("DEU", "FRA", 1)]
+
+
+def test_relative_warehouse_path_gives_absolute_view_paths(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    publish(Path("wh"), Path("wh/staging/r1"), "r1")
+    [(sql,)] = query(tmp_path / "wh", "select sql from duckdb_views() where view_name = 'topics'")
+    assert f"'{tmp_path.resolve()}/wh/snapshots/r1/topics/*.parquet'" in sql
+
+
+def test_second_run_cannot_take_the_lock(tmp_path):
+    with locked(tmp_path), pytest.raises(WarehouseError, match="in use"), locked(tmp_path):
+        pass
+
+
+# --- The SQL views ----------------------------------------------------------------------------
+
+
+def build_views(tmp_path: Path) -> Path:
+    wh = tmp_path / "wh"
+    mentions = [
+        mention("a1", "m1", sides=("FRA", "DEU"), meeting_date=date(2025, 3, 3)),
+        mention("a1", "m2", sides=("FRA", "DEU"), meeting_date=date(2025, 3, 20), mode="phone"),
+        mention("a1", "m3", sides=("FRA", "DEU", "ITA"), meeting_date=date(2025, 4, 1)),
+        mention("a1", "m4", sides=("FRA", "DEU"), status="planned"),
+        mention("a1", "m5", sides=("FRA", "ITA"), status="cancelled"),
+        mention("a1", "m6", sides=("FRA", "ITA"), meeting_date=None),
+    ]
+    topics = [topic("a1", "m1", "energy"), topic("a1", "m2", "energy")]
+    topics += [topic("a1", "m4", "trade"), topic("a1", "m5", "trade"), topic("a1", None, "x")]
+    publish_rows(wh, "r1", articles=[article("a1")], meeting_mentions=mentions, topics=topics)
+    return wh
+
+
+def test_meeting_frequency_counts_held_meetings_per_pair_and_month(tmp_path):
+    wh = build_views(tmp_path)
+    rows = query(wh, "select * exclude (side_b_name) from meeting_frequency_by_country_pair")
+    assert rows == [
+        ("DEU", "FRA", date(2025, 3, 1), 2, "Germany"),
+        ("DEU", "FRA", date(2025, 4, 1), 1, "Germany"),
+        ("DEU", "ITA", date(2025, 4, 1), 1, "Germany"),
+        ("FRA", "ITA", date(2025, 4, 1), 1, "France"),
+    ]
+
+
+def test_meetings_per_side_by_month_splits_by_mode(tmp_path):
+    wh = build_views(tmp_path)
+    rows = query(wh, "select side, month, mode, meetings from meetings_per_side_by_month")
+    assert rows[:3] == [
+        ("DEU", date(2025, 3, 1), "in_person", 1),
+        ("DEU", date(2025, 3, 1), "phone", 1),
+        ("DEU", date(2025, 4, 1), "in_person", 1),
+    ]
+
+
+def test_top_counterparts_go_both_ways(tmp_path):
+    wh = build_views(tmp_path)
+    columns = "side, counterpart, meetings, first_meeting, last_meeting"
+    rows = query(wh, f"select {columns} from top_counterparts where side in ('FRA', 'ITA')")
+    assert rows == [
+        ("FRA", "DEU", 3, date(2025, 3, 3), date(2025, 4, 1)),
+        ("FRA", "ITA", 2, date(2025, 4, 1), date(2025, 4, 1)),
+        ("ITA", "FRA", 2, date(2025, 4, 1), date(2025, 4, 1)),
+        ("ITA", "DEU", 1, date(2025, 4, 1), date(2025, 4, 1)),
+    ]
+
+
+def test_topics_by_country_pair_leave_out_cancelled_meetings(tmp_path):
+    wh = build_views(tmp_path)
+    rows = query(wh, "select * from topics_by_country_pair")
+    assert rows == [("DEU", "FRA", "energy", 2, 2), ("DEU", "FRA", "trade", 1, 1)]
+
+
+def test_sql_views_are_created_in_dependency_order(tmp_path):
+    sql_dir = tmp_path / "sql"
+    sql_dir.mkdir()
+    (sql_dir / "a_top.sql").write_text("select n + 1 as n from z_base;\n")
+    (sql_dir / "z_base.sql").write_text("-- one row\nselect 1 as n\n")
+    with duckdb.connect() as con:
+        assert warehouse.create_sql_views(con, sql_dir) == ["z_base", "a_top"]
+        assert con.execute("select n from a_top").fetchall() == [(2,)]
+
+
+def test_sql_view_with_a_missing_dependency_names_its_file(tmp_path):
+    sql_dir = tmp_path / "sql"
+    sql_dir.mkdir()
+    (sql_dir / "orphan.sql").write_text("select * from nowhere")
+    with duckdb.connect() as con, pytest.raises(WarehouseError, match=r"orphan\.sql"):
+        warehouse.create_sql_views(con, sql_dir)
+
+
+@pytest.mark.parametrize("path", sorted(warehouse.SQL_DIR.glob("*.sql")), ids=lambda p: p.name)
+def test_sql_file_states_its_grain_is_lowercase_and_ends_with_final(path):
+    text = path.read_text(encoding="utf-8")
+    code = [line for line in text.splitlines() if not line.lstrip().startswith("--")]
+    assert text.startswith("-- one row per ")
+    assert "\n".join(code) == "\n".join(code).lower()
+    assert text.rstrip().endswith("select * from final")
