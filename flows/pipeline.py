@@ -17,7 +17,14 @@ import pyarrow as pa
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.sources import ArticleBatch, Discovery, discover, quarantine_row, read_batches
+from flows.sources import (
+    DEFAULT_BATCH_SIZE,
+    ArticleBatch,
+    Discovery,
+    discover,
+    quarantine_row,
+    read_batches,
+)
 from flows.warehouse import (
     PublishResult,
     SchemaMismatchError,
@@ -153,7 +160,9 @@ def publish_warehouse(warehouse: Path, staging: Path, run_id: str) -> PublishRes
 
 
 @flow(name="summitry-pipeline")
-def summitry_pipeline(inputs: list[str], warehouse: str, batch_size: int = 500) -> dict:
+def summitry_pipeline(
+    inputs: list[str], warehouse: str, batch_size: int = DEFAULT_BATCH_SIZE
+) -> dict:
     """Read `inputs` (folders or files), extract new articles and publish to `warehouse`.
 
     Returns a summary: articles read, new and quarantined, meetings, top country pairs.
@@ -170,12 +179,10 @@ def summitry_pipeline(inputs: list[str], warehouse: str, batch_size: int = 500) 
             for number, batch in enumerate(read_batches(discovery.files, batch_size)):
                 totals["articles_read"] += len(batch.articles)
                 fresh = ArticleBatch(new_articles(batch.articles, known), batch.quarantine)
-                totals.update(extract_batch(fresh, staging, number))
+                if fresh.articles or fresh.quarantine:  # a re-run skips known batches whole
+                    totals.update(extract_batch(fresh, staging, number))
                 logger.info(
-                    "batch %d: %d articles, %d new",
-                    number,
-                    len(batch.articles),
-                    len(fresh.articles),
+                    "batch %d: %d read, %d new", number, len(batch.articles), len(fresh.articles)
                 )
             result = publish_warehouse(root, staging, run_id)
         finally:

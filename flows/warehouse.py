@@ -31,6 +31,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from transforms.merge import build_meetings, dedupe_participants
@@ -110,8 +111,9 @@ def _locate_bad_value(table: str, rows: Sequence[Mapping], err: Exception) -> Ex
             try:
                 pa.array([row.get(column.name)], type=column.type)
             except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
-                value = row.get(column.name)
-                problem = f"row {index} has {value!r}, not {column.type}"
+                value = repr(row.get(column.name))
+                value = value if len(value) <= 60 else f"{value[:57]}..."
+                problem = f"row {index} has {value}, not {column.type}"
                 return SchemaMismatchError(table, column.name, problem)
     return SchemaMismatchError(table, "?", str(err))
 
@@ -122,7 +124,7 @@ def _check_column(table: str, column: pa.Field, values: pa.ChunkedArray) -> None
         raise SchemaMismatchError(table, column.name, f"row {first} is null; a value is required")
     allowed = ALLOWED_VALUES.get(column.name)
     if allowed:
-        unknown = sorted(set(values.drop_null().to_pylist()) - set(allowed))
+        unknown = sorted(set(pc.unique(values.drop_null()).to_pylist()) - set(allowed))
         if unknown:
             raise SchemaMismatchError(table, column.name, f"{unknown[0]!r} is not one of {allowed}")
 
