@@ -325,6 +325,7 @@ def build_catalog(warehouse: Path, snapshot: Path, sql_dir: Path = SQL_DIR) -> P
             con.execute(table_view_sql(table, snapshot / table))
         create_countries(con)
         create_sql_views(con, sql_dir)
+        run_checks(con, sql_dir / "checks")
         result.row_counts = {t: _count(con, t) for t in TABLES}
         result.top_country_pairs = top_country_pairs(con)
         con.execute("use memory")
@@ -367,6 +368,22 @@ def create_sql_views(con: duckdb.DuckDBPyConnection, sql_dir: Path) -> list[str]
             raise WarehouseError("; ".join(f"{path}: {err}" for path, err in failures.items()))
         pending = list(failures)
     return created
+
+
+def run_checks(con: duckdb.DuckDBPyConnection, checks_dir: Path) -> None:
+    """Run every `checks_dir/*.sql` query; each must return zero rows, or publishing stops.
+
+    A check that fails names itself and shows a few offending rows.
+    """
+    for path in sorted(checks_dir.glob("*.sql")):
+        sql = path.read_text(encoding="utf-8").strip().rstrip(";")
+        try:
+            rows = con.execute(f"select * from (\n{sql}\n) limit 3").fetchall()
+        except duckdb.Error as err:
+            raise WarehouseError(f"{path}: {err}") from err
+        if rows:
+            examples = "; ".join(map(str, rows))
+            raise WarehouseError(f"data check {path.name} failed, e.g. {examples}")
 
 
 def create_countries(con: duckdb.DuckDBPyConnection) -> None:

@@ -280,6 +280,15 @@ def test_failed_publish_leaves_the_previous_warehouse_unchanged(
     assert not (wh / f"{CATALOG}.tmp").exists()
 
 
+def test_publish_stops_when_a_data_check_finds_rows(tmp_path):
+    wh = tmp_path / "wh"
+    publish_rows(wh, "r1", **FIRST)
+    with pytest.raises(WarehouseError, match=r"duplicate_article_ids\.sql failed.*'a1', 2"):
+        publish_rows(wh, "r2", articles=[article("a1")])
+    assert read_table(wh, "articles").num_rows == 2
+    assert os.readlink(wh / "current") == "snapshots/r1"
+
+
 def test_views_open_read_only_from_another_directory(tmp_path, monkeypatch):
     wh = tmp_path / "wh"
     publish_rows(wh, "r1", **FIRST)
