@@ -52,13 +52,32 @@ ArticleRows = dict[str, list[dict]]
 def extract_rows(article: Article) -> ArticleRows:
     """Return the article's own row and every row extracted from it, keyed by table."""
     extraction = extract.extract_article(article)
-    return {
+    rows = {
         "articles": [article_row(article, EXTRACTOR_VERSION)],
         "meeting_mentions": extraction.meeting_mentions,
         "meeting_participants": extraction.meeting_participants,
         "statements": extraction.statements,
         "topics": extraction.topics,
     }
+    check_references(rows, article.article_id)
+    return rows
+
+
+def check_references(rows: ArticleRows, article_id: str) -> None:
+    """Refuse rows that name another article, or a meeting this article does not report.
+
+    Every count in the views must lead back to a sentence of the article it came from.
+    """
+    meetings = {row["meeting_id"] for row in rows["meeting_mentions"]}
+    for table in ARTICLE_TABLES:
+        for index, row in enumerate(rows[table]):
+            if row.get("article_id") != article_id:
+                problem = f"row {index} names article {row.get('article_id')!r}, not {article_id!r}"
+                raise SchemaMismatchError(table, "article_id", problem)
+            meeting = row.get("meeting_id")
+            if table != "meeting_mentions" and meeting is not None and meeting not in meetings:
+                problem = f"row {index} names meeting {meeting!r}, which no mention reports"
+                raise SchemaMismatchError(table, "meeting_id", problem)
 
 
 def extract_batch_tables(articles: list[Article]) -> tuple[dict[str, pa.Table], list[dict]]:
@@ -72,6 +91,9 @@ def extract_batch_tables(articles: list[Article]) -> tuple[dict[str, pa.Table], 
     for article in articles:
         try:
             extracted.append((article, extract_rows(article)))
+        except SchemaMismatchError as err:
+            detail = f"{article.source_ref}: {err}"
+            refused.append(quarantine_row(article.source_ref, "rows_do_not_fit", detail))
         # Any bug in the extractor must cost one article, not a 100k-article run.
         except Exception as err:
             detail = f"{article.source_ref}: {type(err).__name__}: {err}"

@@ -33,7 +33,11 @@ def fake_extractor(article):
         "name": None,
         "extractor_version": "test",
     }
-    return Extraction(article_id=article.article_id, meeting_mentions=[mention])
+    extraction = Extraction(article_id=article.article_id, meeting_mentions=[mention])
+    if "stranger" in article.text:
+        person = {"meeting_id": "elsewhere", "name": "A Stranger", "article_id": article.article_id}
+        extraction.meeting_participants.append(person)
+    return extraction
 
 
 @pytest.fixture
@@ -57,6 +61,14 @@ def test_article_whose_rows_do_not_fit_is_quarantined_naming_the_column(fake_ext
     [row] = refused
     assert row["reason"] == "rows_do_not_fit"
     assert "table meeting_mentions, column mode" in row["detail"]
+
+
+def test_article_naming_a_meeting_it_does_not_report_is_quarantined(fake_extract):
+    articles = [make_article(t, f"{i}.txt") for i, t in enumerate(["Talks.", "a stranger"])]
+    tables, [row] = pipeline.extract_batch_tables(articles)
+    assert tables["meeting_participants"].num_rows == 0
+    assert (row["source_ref"], row["reason"]) == ("1.txt", "rows_do_not_fit")
+    assert "table meeting_participants, column meeting_id" in row["detail"]
 
 
 def test_new_articles_skips_known_and_repeated_ids():
