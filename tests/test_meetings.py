@@ -135,3 +135,11 @@ def test_no_location_for_a_call():
         "Kenyan President Ann Wafula spoke by phone in Nairobi with Ugandan President Joy Okello."
     )
     assert (meeting.city, meeting.country) == (None, None)
+
+
+def test_separate_talks_are_one_meeting_with_each_counterpart():
+    text = (
+        "Indian Foreign Minister Ravi Rao held separate talks with his Japanese and Brazilian "
+        "counterparts in Rome on Monday."
+    )
+    assert sorted(m.sides for m in meetings(text)) == [["BRA", "IND"], ["IND", "JPN"]]

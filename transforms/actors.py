@@ -249,7 +249,9 @@ def _left_context(text: str, start: int, titles, sides) -> tuple[str | None, str
 
 
 _ORG_QUALIFIER = re.compile(r"\s+(?:[A-Z][\w.’'-]*\s+){1,4}")
-_TITLE_COMPLEMENT = re.compile(r"\s+(?:of|for)\s+(?:the\s+)?(?:[A-Z][\w.’'-]*\s+){1,6}")
+_TITLE_COMPLEMENT = re.compile(
+    r"\s+(?:of|for)\s+(?:the\s+)?(?:(?:[A-Z][\w.’'-]*|and)\s+){0,5}[A-Z][\w.’'-]*,?\s+"
+)
 
 
 def _right_context(text: str, end: int, titles, sides) -> tuple[str | None, str | None, int]:

@@ -8,7 +8,7 @@ and resolves its date, mode, status and place.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cache
 
@@ -301,9 +301,9 @@ def find_meetings(read: ReadArticle) -> list[MeetingReport]:
         report = _report(read, sentence, previous)
         if len(_sides(sentence.actors)) >= 2:
             previous = [a for a in sentence.actors if a.kind in _SIDE_KINDS]
-        if report is not None:
-            _date_from_paragraph(report, reports)
-            reports.append(report)
+        for part in _separate_meetings(report) if report is not None else ():
+            _date_from_paragraph(part, reports)
+            reports.append(part)
     meetings = _merge_reports([r for r in reports if r.date is not None], [])
     meetings = _merge_reports([r for r in reports if r.date is None], meetings)
     meetings.sort(key=lambda m: m.evidence.sentence.start)
@@ -312,6 +312,30 @@ def find_meetings(read: ReadArticle) -> list[MeetingReport]:
             report.date, report.date_basis = _lead_date(read, report)
     _date_from_main_event(read, meetings)
     return meetings
+
+
+_SEPARATE = re.compile(r"\bseparate(?:ly)?\b", re.IGNORECASE)
+
+
+def _separate_meetings(report: MeetingReport) -> list[MeetingReport]:
+    """Split 'X held separate talks with his Japanese and South African counterparts' into
+    one meeting of X's side with each of the others."""
+    if len(report.sides) < 3 or not _SEPARATE.search(report.evidence.text):
+        return [report]
+    subject = next((a for a in report.evidence.actors if a.side in report.sides), None)
+    if subject is None:
+        return [report]
+    return [
+        replace(
+            report,
+            date=None,  # which talks fell on which day, the sentences after tell
+            date_basis="unknown",
+            sides=sorted({subject.side, other}),
+            participants=[p for p in report.participants if p.side in (subject.side, other)],
+        )
+        for other in report.sides
+        if other != subject.side
+    ]
 
 
 def _date_from_paragraph(report: MeetingReport, before: list[MeetingReport]) -> None:
