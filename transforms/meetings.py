@@ -66,7 +66,8 @@ def _cue_pattern() -> tuple[re.Pattern[str], list[str]]:
     """One regex over every cue of meeting_cues.tsv, a named group per cue, and their modes."""
     rows = lexicon.read_rows("meeting_cues.tsv")
     groups = "|".join(f"(?P<c{i}>{row[0]})" for i, row in enumerate(rows))
-    return re.compile(rf"\b(?:{groups})\b", re.IGNORECASE), [row[1] for row in rows]
+    # Matched against the lower-cased sentence: faster than IGNORECASE, same offsets.
+    return re.compile(rf"\b(?:{groups})\b"), [row[1] for row in rows]
 
 
 @cache
@@ -79,7 +80,10 @@ def _cues(text: str) -> list[tuple[int, str]]:
     """Return (offset, mode) of the meeting cues of `text`: 'met' -> in_person, 'call' -> phone."""
     pattern, modes = _cue_pattern()
     found = []
-    for match in pattern.finditer(text):
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a few letters ('İ') lower-case to two characters
+        lowered = "".join(c.lower()[0] for c in text)
+    for match in pattern.finditer(lowered):
         mode = modes[int(match.lastgroup[1:])]
         calls_on = re.fullmatch(r"call(?:s|ed)?\s+on", match.group().lower())
         if calls_on and _CALL_ON_TO.match(text[match.end() :]):  # 'called on Iran to stop'
