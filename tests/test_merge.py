@@ -5,7 +5,14 @@ from datetime import date
 import pyarrow as pa
 import pytest
 
-from transforms.merge import build_meetings, dedupe_participants, most_common
+from transforms.merge import (
+    build_meetings,
+    canonical_meeting_ids,
+    dedupe_participants,
+    meeting_date,
+    merge_mentions,
+    most_common,
+)
 from transforms.schema import MEETINGS
 
 DAY = date(2025, 3, 4)
@@ -147,3 +154,157 @@ def test_dedupe_participants_does_not_modify_its_input():
     rows = [participant("Aragorn", "a1"), participant("Aragorn", "a2", side="ARN")]
     dedupe_participants(rows)
     assert rows[0]["side"] is None
+
+
+# --- Across articles: one meeting, one row ------------------------------------------------------
+
+
+def report(article_id: str, day: date | None, basis: str, meeting_id: str | None = None, **kw):
+    """A mention whose reported id is made, as the extractor makes it, of sides, day, mode."""
+    sides, mode = kw.get("sides", ["ARN", "GON"]), kw.get("mode", "in_person")
+    reported = meeting_id or f"{'-'.join(sides)}/{day}/{mode}"
+    return mention(article_id, reported, meeting_date=day, date_basis=basis, **kw)
+
+
+def days(n: int) -> date:
+    return date(2025, 3, n)
+
+
+def published(**by_article: int) -> dict[str, date]:
+    return {article: days(n) for article, n in by_article.items()}
+
+
+def real_meetings(mentions, when) -> list[set[str]]:
+    """The reported ids grouped by the real meeting they were mapped to."""
+    groups: dict[str, set[str]] = {}
+    for reported, real in canonical_meeting_ids(mentions, when).items():
+        groups.setdefault(real, set()).add(reported)
+    return sorted(groups.values(), key=sorted)
+
+
+def test_three_articles_with_written_and_borrowed_dates_are_one_meeting():
+    mentions = [
+        report("a1", days(4), "explicit"),
+        report("a2", days(4), "relative"),
+        report("a3", days(5), "publication"),
+    ]
+    when = published(a1=5, a2=4, a3=5)
+    merged, canonical = merge_mentions(mentions, when)
+    [meeting] = build_meetings(merged, when)
+    assert meeting["meeting_id"] == "ARN-GON/2025-03-04/in_person"
+    assert (meeting["meeting_date"], meeting["date_basis"]) == (days(4), "explicit")
+    assert meeting["mention_count"] == 3
+    assert len(set(canonical.values())) == 1
+
+
+def test_two_written_dates_in_one_week_are_two_meetings():
+    mentions = [report("a1", days(3), "explicit"), report("a2", days(6), "explicit")]
+    assert len(real_meetings(mentions, published(a1=3, a2=6))) == 2
+
+
+@pytest.mark.parametrize(
+    ("weak_day", "joins"),
+    [(4, "ARN-GON/2025-03-03/in_person"), (5, "ARN-GON/2025-03-06/in_person")],
+    ids=["nearer-the-first", "nearer-the-second"],
+)
+def test_a_borrowed_date_joins_the_nearest_written_one(weak_day, joins):
+    mentions = [
+        report("a1", days(3), "explicit"),
+        report("a2", days(6), "explicit"),
+        report("a3", days(weak_day), "dateline"),
+    ]
+    groups = real_meetings(mentions, published(a1=3, a2=6, a3=weak_day))
+    assert {joins, f"ARN-GON/2025-03-0{weak_day}/in_person"} in groups
+
+
+def test_a_borrowed_date_equally_near_two_written_ones_joins_the_earlier():
+    mentions = [
+        report("a1", days(3), "explicit"),
+        report("a2", days(7), "explicit"),
+        report("a3", days(5), "publication"),
+    ]
+    groups = real_meetings(mentions, published(a1=3, a2=7, a3=5))
+    assert {"ARN-GON/2025-03-03/in_person", "ARN-GON/2025-03-05/in_person"} in groups
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        report("a2", days(9), "publication"),  # beyond the window
+        report("a2", days(5), "publication", mode="phone"),
+        report("a2", days(5), "publication", sides=["ARN", "ROH"]),
+        report("a2", None, "unknown", meeting_id="undated-in-a2"),
+        report("a1", days(5), "inferred"),  # the same article told them apart
+    ],
+    ids=["beyond-window", "other-mode", "other-sides", "undated", "same-article"],
+)
+def test_reports_that_stay_apart(other):
+    mentions = [report("a1", days(4), "explicit"), other]
+    assert len(real_meetings(mentions, published(a1=4, a2=5))) == 2
+
+
+def test_borrowed_dates_alone_merge_within_the_window_of_the_earliest():
+    mentions = [
+        report("a1", days(4), "dateline"),
+        report("a2", days(5), "publication"),
+        report("a3", days(7), "publication"),
+        report("a4", days(8), "publication"),  # 4 days after the first: a new meeting
+    ]
+    groups = real_meetings(mentions, published(a1=4, a2=5, a3=7, a4=8))
+    assert [len(g) for g in groups] == [3, 1]
+
+
+def test_the_merged_meeting_keeps_the_id_of_its_first_report():
+    wire = report("a1", days(4), "dateline")  # published first, with a borrowed date
+    readout = report("a2", days(3), "explicit")
+    when = published(a1=4, a2=5)
+    canonical = canonical_meeting_ids([wire, readout], when)
+    assert set(canonical.values()) == {wire["meeting_id"]}
+    merged, _ = merge_mentions([wire, readout], when)
+    [meeting] = build_meetings(merged, when)
+    assert (meeting["meeting_date"], meeting["date_basis"]) == (days(3), "explicit")
+
+
+def test_a_later_report_does_not_change_the_id():
+    first = [report("a1", days(4), "explicit"), report("a2", days(4), "relative")]
+    before = canonical_meeting_ids(first, published(a1=4, a2=5))
+    later = [*first, report("a3", days(6), "publication")]
+    after = canonical_meeting_ids(later, published(a1=4, a2=5, a3=6))
+    assert set(after.values()) == set(before.values())
+
+
+def test_seniority_ties_go_to_the_strongest_basis_then_the_smallest_id():
+    mentions = [report("a1", days(5), "publication"), report("a2", days(4), "relative")]
+    canonical = canonical_meeting_ids(mentions, published(a1=5, a2=5))
+    assert set(canonical.values()) == {"ARN-GON/2025-03-04/in_person"}
+
+
+def test_cross_article_merge_does_not_depend_on_input_order():
+    mentions = [
+        report("a1", days(3), "explicit"),
+        report("a2", days(6), "explicit"),
+        report("a3", days(5), "publication"),
+        report("a4", days(4), "dateline"),
+        report("a5", days(20), "inferred"),
+        report("a6", None, "unknown", meeting_id="undated"),
+    ]
+    when = published(a1=3, a2=6, a3=5, a4=4, a5=20)
+    expected = canonical_meeting_ids(mentions, when)
+    assert canonical_meeting_ids(mentions[::-1], when) == expected
+    assert canonical_meeting_ids(mentions[2:] + mentions[:2], when) == expected
+
+
+@pytest.mark.parametrize(
+    ("reports", "expected"),
+    [
+        ([(5, "publication"), (4, "relative")], (4, "relative")),
+        ([(4, "explicit"), (5, "explicit"), (5, "explicit")], (5, "explicit")),
+        ([(5, "explicit"), (4, "explicit")], (4, "explicit")),
+        ([(None, "unknown"), (6, "inferred")], (6, "inferred")),
+        ([(None, "unknown")], (None, "unknown")),
+    ],
+)
+def test_meeting_date_is_the_best_founded(reports, expected):
+    rows = [{"meeting_date": None if d is None else days(d), "date_basis": b} for d, b in reports]
+    day, basis = meeting_date(rows)
+    assert (day, basis) == (None if expected[0] is None else days(expected[0]), expected[1])

@@ -1,15 +1,18 @@
 """Merge per-article records into per-meeting rows (pure; lists of dicts in and out).
 
-Every article that reports a dated meeting gives it the same `meeting_id`, so the rows of
-`meetings` are rebuilt from all `meeting_mentions` at once, and `meeting_participants` is
-deduplicated over all the articles that name the same person at the same meeting.
+Every article that reports a dated meeting gives it the same reported id (a hash of sides,
+date and mode). `canonical_meeting_ids` then joins the reports of one meeting whose dates
+differ only because some were borrowed (see its rule), the rows of `meetings` are rebuilt
+from all `meeting_mentions` at once, and `meeting_participants` is deduplicated over all
+the articles that name the same person at the same meeting.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from transforms.schema import DATE_BASES
 
@@ -18,14 +21,130 @@ from transforms.schema import DATE_BASES
 STATUS_PRIORITY = {"held": 0, "cancelled": 1, "planned": 2}
 # The most direct basis any report gives for the date is the meeting's.
 DATE_BASIS_PRIORITY = {basis: rank for rank, basis in enumerate(DATE_BASES)}
+# Dates an article states itself; the other bases borrow a day (dateline, publication,
+# another meeting of the article) or have none, so they may be a few days off.
+STRONG_DATE_BASES = frozenset({"explicit", "relative"})
+# How far a borrowed date may be from the meeting's: a wire story of the next morning,
+# a weekly round-up.
+WEAK_DATE_WINDOW = timedelta(days=3)
+
+
+@dataclass(slots=True)
+class _Reported:
+    """The mentions that share one reported id: one meeting as the extractor saw it."""
+
+    meeting_id: str
+    kind: tuple  # (sides, mode): only reports of the same kind can be one meeting
+    day: date | None
+    strong: bool
+    articles: set[str]
+    first_reported: date | None
+    basis_rank: int
+
+
+def canonical_meeting_ids(
+    mentions: Iterable[Mapping], published: Mapping[str, date | None]
+) -> dict[str, str]:
+    """Return, for every reported `meeting_id` of `mentions`, the id of its real meeting.
+
+    The rule: reports of the same sides and mode are one meeting when their dates are
+    equal (they share an id already), or when one date is borrowed (a basis other than
+    explicit or relative) and within `WEAK_DATE_WINDOW` of the other. Two written dates
+    that differ are two meetings; a borrowed date joins the nearest written one (the
+    earlier on ties), else the earliest borrowed one within the window; an undated report
+    stays alone; two reports from one article stay apart (the article told them apart).
+    The merged meeting keeps the id of its earliest-published report (then the strongest
+    basis, then the smallest id), so ids don't change as later reports arrive, and the
+    result depends only on the set of mentions, never on their order.
+    """
+    reported = _reported_meetings(mentions, published)
+    kinds: dict[tuple, list[_Reported]] = {}
+    for meeting in reported.values():
+        kinds.setdefault(meeting.kind, []).append(meeting)
+    canonical: dict[str, str] = {}
+    for same_kind in kinds.values():
+        for cluster in _clusters(same_kind):
+            senior = min(cluster, key=_seniority).meeting_id
+            canonical.update((meeting.meeting_id, senior) for meeting in cluster)
+    return canonical
+
+
+def _reported_meetings(
+    mentions: Iterable[Mapping], published: Mapping[str, date | None]
+) -> dict[str, _Reported]:
+    reported: dict[str, _Reported] = {}
+    for mention in mentions:
+        day = published.get(mention["article_id"])
+        rank = _date_basis_rank(mention["date_basis"])[0]
+        meeting = reported.get(mention["meeting_id"])
+        if meeting is None:
+            meeting = _Reported(
+                meeting_id=mention["meeting_id"],
+                kind=(tuple(sorted(mention["sides"])), mention["mode"]),
+                day=mention["meeting_date"],
+                strong=False,
+                articles=set(),
+                first_reported=day,
+                basis_rank=rank,
+            )
+            reported[meeting.meeting_id] = meeting
+        meeting.strong |= mention["date_basis"] in STRONG_DATE_BASES
+        meeting.articles.add(mention["article_id"])
+        meeting.basis_rank = min(meeting.basis_rank, rank)
+        if day is not None and (meeting.first_reported is None or day < meeting.first_reported):
+            meeting.first_reported = day
+    return reported
+
+
+def _clusters(same_kind: list[_Reported]) -> list[list[_Reported]]:
+    """Group reports of one kind into real meetings (the rule of `canonical_meeting_ids`)."""
+    ordered = sorted(same_kind, key=lambda m: (m.day is None, m.day, m.meeting_id))
+    written = [[m] for m in ordered if m.day is not None and m.strong]
+    borrowed: list[list[_Reported]] = []
+    clusters = [[m] for m in ordered if m.day is None]
+    for meeting in (m for m in ordered if m.day is not None and not m.strong):
+        near = [c for c in written if _may_join(meeting, c)]
+        if near:
+            min(near, key=lambda c: (abs(c[0].day - meeting.day), c[0].day)).append(meeting)
+            continue
+        # `borrowed` clusters start at their earliest day, so the window is from there.
+        joined = next((c for c in borrowed if _may_join(meeting, c)), None)
+        if joined is None:
+            borrowed.append([meeting])
+        else:
+            joined.append(meeting)
+    return written + borrowed + clusters
+
+
+def _may_join(meeting: _Reported, cluster: list[_Reported]) -> bool:
+    anchor = cluster[0]
+    if abs(meeting.day - anchor.day) > WEAK_DATE_WINDOW:
+        return False
+    return not any(meeting.articles & other.articles for other in cluster)
+
+
+def _seniority(meeting: _Reported) -> tuple:
+    first = meeting.first_reported
+    return (first is None, first or date.min, meeting.basis_rank, meeting.meeting_id)
+
+
+def merge_mentions(
+    mentions: Iterable[Mapping], published: Mapping[str, date | None]
+) -> tuple[list[dict], dict[str, str]]:
+    """Return `mentions` with each `meeting_id` replaced by its real meeting's id, and the
+    map from reported to real ids (see `canonical_meeting_ids`)."""
+    mentions = list(mentions)
+    canonical = canonical_meeting_ids(mentions, published)
+    merged = [dict(m) | {"meeting_id": canonical[m["meeting_id"]]} for m in mentions]
+    return merged, canonical
 
 
 def build_meetings(mentions: Iterable[Mapping], published: Mapping[str, date | None]) -> list[dict]:
     """Return one `meetings` row per `meeting_id` of `mentions`, ordered by date then id.
 
-    `published` maps article ids to publication dates, for `first_reported`. Sides, date
-    and mode are the same in every mention of one id (they make the id), so the first
-    mention's are taken.
+    `published` maps article ids to publication dates, for `first_reported`. Sides and
+    mode are the same in every mention of one id; the date is the one the strongest basis
+    gives (see `meeting_date`).
     """
     grouped: dict[str, list[Mapping]] = {}
     for mention in mentions:
@@ -39,10 +158,11 @@ def _meeting_row(group: list[Mapping], published: Mapping[str, date | None]) -> 
     first = group[0]
     article_ids = {m["article_id"] for m in group}
     known_days = [d for d in map(published.get, article_ids) if d is not None]
+    day, basis = meeting_date(group)
     return {
         "meeting_id": first["meeting_id"],
-        "meeting_date": first["meeting_date"],
-        "date_basis": min((m["date_basis"] for m in group), key=_date_basis_rank),
+        "meeting_date": day,
+        "date_basis": basis,
         "mode": first["mode"],
         "status": min((m["status"] for m in group), key=_status_rank),
         "sides": list(first["sides"]),
@@ -53,6 +173,25 @@ def _meeting_row(group: list[Mapping], published: Mapping[str, date | None]) -> 
         "mention_count": len(article_ids),
         "first_reported": min(known_days, default=None),
     }
+
+
+def meeting_date(mentions: Iterable[Mapping]) -> tuple[date | None, str]:
+    """Return the (date, basis) of a meeting: the best-founded date its reports give.
+
+    The strongest basis wins; among reports of that basis, the date most of them give,
+    the earliest on ties. A dated report outranks an undated one.
+
+    >>> meeting_date([{"meeting_date": date(2025, 3, 5), "date_basis": "publication"},
+    ...               {"meeting_date": date(2025, 3, 4), "date_basis": "relative"}])
+    (datetime.date(2025, 3, 4), 'relative')
+    """
+    mentions = list(mentions)
+    dated = [m for m in mentions if m["meeting_date"] is not None] or mentions
+    basis = min((m["date_basis"] for m in dated), key=_date_basis_rank)
+    days = Counter(m["meeting_date"] for m in dated if m["date_basis"] == basis)
+    if None in days:
+        return None, basis
+    return min(days, key=lambda day: (-days[day], day)), basis
 
 
 def most_common(values: Iterable[str | None]) -> str | None:
