@@ -48,7 +48,10 @@ _STOP_TOKENS = frozenset(
     Intelligence Presidential Service External Action Permanent Political Global Commander
     Supreme Joint Chiefs Chair Mission Embassy Consulate Society Association Institute News
     Times Post Daily Journal Television Radio Agency Company Corporation Group Foundation
-    Herald Tribune Gazette Beijing Moscow Washington Tokyo London Paris Berlin""".split()
+    Herald Tribune Gazette Beijing Moscow Washington Tokyo London Paris Berlin Treasury
+    Although Though Because Since Despite If Unless Whether Asked According Speaking Yet So
+    Still Then Now Here There Under Over Among Amid Following Addressing Responding Visiting
+    Meeting Talking Earlier Later Separately Together Instead Indeed Nonetheless""".split()
 )
 _LEADERS_OF = re.compile(
     r"\b(?:leaders?|counterparts?|officials|ministers?|presidents?|prime\s+ministers?|"

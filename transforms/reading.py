@@ -84,7 +84,9 @@ def read_article(text: str, published: date | None, title: str | None = None) ->
     """
     cast = Cast(year=published.year if published else None)
     author = _author(title, cast)
-    sentences = [_read_sentence(s, cast) for s in split_sentences(text)]
+    sentences = [
+        _read_sentence(s, cast, quoted=_opens_inside_quote(text, s)) for s in split_sentences(text)
+    ]
     first = sentences[0].text if sentences else ""
     dateline_place = None
     city = _DATELINE_CITY.match(first)
@@ -175,7 +177,17 @@ def _sides_learned_later(sentences: list[ReadSentence], cast: Cast) -> None:
                     actor.side = known.side
 
 
-def _read_sentence(sentence: Sentence, cast: Cast) -> ReadSentence:
+_QUOTE_MARK = re.compile(r"[\"“”]|``|''")
+_QUOTED_SPAN = re.compile(r"[\"“][^\"”]*[\"”]|``.*?''")
+
+
+def _opens_inside_quote(text: str, sentence: Sentence) -> bool:
+    """Return whether `sentence` starts inside a quotation opened earlier in its line."""
+    line_start = text.rfind("\n", 0, sentence.start) + 1
+    return len(_QUOTE_MARK.findall(text, line_start, sentence.start)) % 2 == 1
+
+
+def _read_sentence(sentence: Sentence, cast: Cast, *, quoted: bool = False) -> ReadSentence:
     actors = find_actors(sentence.text, cast)
     _resolve_offices(actors, cast)
     _resolve_bare_titles(sentence.text, actors, cast)
@@ -189,7 +201,16 @@ def _read_sentence(sentence: Sentence, cast: Cast) -> ReadSentence:
             0, Actor(offset, offset + length, "person", subject.side, subject.name, subject.title)
         )
         actors.sort(key=lambda a: a.start)
-    named = [a for a in actors if a.kind == "person" and a.name]
+    # Only people outside quotations can be the subject a later 'he' or 'she' refers to.
+    inside = [m.span() for m in _QUOTED_SPAN.finditer(sentence.text)]
+    if quoted:  # the quotation opened before goes on up to its first closing mark
+        close = _QUOTE_MARK.search(sentence.text)
+        inside.append((0, close.end() if close else len(sentence.text)))
+    named = [
+        a
+        for a in actors
+        if a.kind == "person" and a.name and not any(x <= a.start < y for x, y in inside)
+    ]
     if named:
         cast.last_subject = named[0]
     group = bool(_GROUP.search(sentence.text))
