@@ -65,3 +65,8 @@ def test_every_person_has_a_known_side_and_ordered_years():
 
 def test_every_title_has_a_level():
     assert all(level for level in lexicon.titles().values())
+
+
+def test_free_topics_stop_at_the_next_clause():
+    sentence = read_one("They discussed trade and energy, a government spokesperson in Oslo said.")
+    assert [t.topic for t in free_topics(sentence)] == ["trade", "energy"]

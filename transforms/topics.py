@@ -17,6 +17,11 @@ _FREE_SUBJECT = re.compile(
 )
 _SPLIT = re.compile(r",\s*(?:and\s+|including\s+)?|\s+and\s+|\s+as well as\s+|\s+including\s+")
 _MAX_SUBJECT_WORDS = 8
+# Where the list of subjects ends: the next clause ('..., a spokesperson said', '... which').
+_CLAUSE_END = re.compile(
+    r"\s+(?:said|says|told|which|who|whom|where|when|while|but|because|after|before|during|"
+    r"ahead\s+of|according\s+to|at\s+a|at\s+the|in\s+a\s+statement)\b|,\s+(?:a|an|the|he|she|they)\s"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +63,8 @@ def free_topics(sentence: ReadSentence) -> list[TopicMention]:
     base = sentence.sentence.start
     for match in _FREE_SUBJECT.finditer(sentence.text):
         cursor = match.start("subjects")
-        for part in _SPLIT.split(match.group("subjects")):
+        subjects = _CLAUSE_END.split(match.group("subjects"), maxsplit=1)[0]
+        for part in _SPLIT.split(subjects):
             start = sentence.text.find(part, cursor)
             cursor = max(cursor, start + len(part))
             subject = re.sub(r"^(?:the|a|an|their|its|his|her)\s+", "", part.strip(" \"'”"))
