@@ -25,7 +25,9 @@ _NEGATION = re.compile(
 )
 _GENERIC_ENCOUNTERS = re.compile(
     r"\b(?:several|many|numerous|frequent|regular|previous|past|recent|a\s+series\s+of)\s+"
-    r"(?:\w+\s+)?(?:visits|meetings|talks|calls|contacts)\b",
+    r"(?:\w+\s+)?(?:visits|meetings|talks|calls|contacts)\b|"
+    r"\b(?:from\s+time\s+to\s+time|regularly|routinely|often|frequently|"
+    r"over\s+the\s+(?:past|last)\s+(?:few\s+|two\s+|three\s+)?(?:days|weeks|months|years))\b",
     re.IGNORECASE,
 )
 # What may stand before the cue of a list item with no subject: a bullet and a date.
@@ -83,7 +85,10 @@ def _cues(text: str) -> list[tuple[int, str]]:
     lowered = text.lower()
     if len(lowered) != len(text):  # a few letters ('İ') lower-case to two characters
         lowered = "".join(c.lower()[0] for c in text)
+    quoted = [q.span() for q in _QUOTED.finditer(text)]
     for match in pattern.finditer(lowered):
+        if any(a <= match.start() < b for a, b in quoted):
+            continue  # a visit someone speaks of is not a meeting the article reports
         mode = modes[int(match.lastgroup[1:])]
         calls_on = re.fullmatch(r"call(?:s|ed)?\s+on", match.group().lower())
         if calls_on and _CALL_ON_TO.match(text[match.end() :]):  # 'called on Iran to stop'
@@ -93,12 +98,13 @@ def _cues(text: str) -> list[tuple[int, str]]:
 
 
 def _mode(cues: list[tuple[int, str]]) -> str:
-    labels = {mode for _, mode in cues}
+    """Return the mode of the sentence's first cue ('telephoned X before she was to meet
+    Y' is a call); any video cue makes it video."""
+    labels = [mode for _, mode in cues]
     if "video" in labels:
         return "video"
-    if "phone" in labels and "in_person" not in labels:
-        return "phone"
-    return "in_person"
+    first = next((mode for mode in labels if mode != "visit"), "in_person")
+    return "phone" if first == "phone" else "in_person"
 
 
 _HELD_VERB = re.compile(
@@ -108,6 +114,7 @@ _HELD_VERB = re.compile(
 )
 
 
+_MODAL_BEFORE = re.compile(r"\b(?:would|could|might|may|should|shall)\s+(?:\w+\s+){0,2}$")
 _PAST_TRIP = re.compile(r"\b(?:traveled|travelled|flew|went|came|arrived|returned)\b")
 
 
@@ -124,7 +131,7 @@ def _status(text: str, cue: int) -> str:
         "planned" in labels
         and not _HELD_VERB.match(text, cue)
         and not _PAST_TRIP.search(text, 0, cue)
-    ):
+    ) or _MODAL_BEFORE.search(text, 0, cue):
         return "planned"
     return "held"
 
