@@ -70,3 +70,18 @@ def test_every_title_has_a_level():
 def test_free_topics_stop_at_the_next_clause():
     sentence = read_one("They discussed trade and energy, a government spokesperson in Oslo said.")
     assert [t.topic for t in free_topics(sentence)] == ["trade", "energy"]
+
+
+@pytest.mark.parametrize(
+    ("code", "day", "expected"),
+    [
+        ("RUS", date(1987, 4, 13), "SUN"),
+        ("RUS", date(1992, 1, 1), "RUS"),
+        ("SRB", date(1990, 1, 1), "YUG"),
+        ("SVK", date(1992, 12, 31), "CSK"),
+        ("FRA", date(1950, 1, 1), "FRA"),
+        ("RUS", None, "RUS"),
+    ],
+)
+def test_sides_as_they_were_on_the_day(code, day, expected):
+    assert lexicon.side_on(code, day) == expected

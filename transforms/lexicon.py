@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from importlib import resources
 
@@ -111,6 +112,21 @@ def people() -> tuple[Person, ...]:
 def cue_words(name: str) -> dict[str, str]:
     """Map each phrase of cue file `name` (lower case) to its label."""
     return {row[0].lower(): row[1] for row in read_rows(name)}
+
+
+@cache
+def _former_states() -> dict[str, tuple[str, date]]:
+    return {row[0]: (row[1], date.fromisoformat(row[2])) for row in read_rows("historical.tsv")}
+
+
+def side_on(code: str | None, day: date | None) -> str | None:
+    """Return the side `code` stood for on `day`: Russia before 1992 is the Soviet Union.
+
+    >>> side_on("RUS", date(1987, 4, 13)), side_on("RUS", date(2025, 1, 1))
+    ('SUN', 'RUS')
+    """
+    former = _former_states().get(code) if code and day else None
+    return former[0] if former and day <= former[1] else code
 
 
 def alternation(phrases: list[str] | set[str] | frozenset[str]) -> str:

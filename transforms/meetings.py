@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from functools import cache
 
 from transforms import lexicon
+from transforms.lexicon import side_on
 from transforms.actors import Actor, side_spans
 from transforms.dates import find_dates
 from transforms.places import find_places
@@ -184,7 +185,7 @@ def _place(read: ReadArticle, sentence: ReadSentence, mode: str, basis: str):
         if _IN_COUNTRY.search(sentence.text[:start]) and not code.startswith("ORG:"):
             return None, code
     if sentence.sentence.paragraph in read.lead_paragraphs and read.dateline_place is not None:
-        return read.dateline_place.city, read.dateline_place.country
+        return read.dateline_place.city, side_on(read.dateline_place.country, read.published)
     return None, None
 
 
@@ -217,11 +218,14 @@ def _report(
     status = _status(sentence.text, cues[0][0])
     when, basis = _meeting_date(read, sentence, cues[0][0], status)
     city, country = _place(read, sentence, mode, basis)
+    country = side_on(country, read.published)
     sides = _sides(actors)
     if country and country not in sides and city and city in sentence.text:
         sides = _host_joins(actors, country, sides)
-    elif len(sides) == 1 and read.dateline_place and read.dateline_place.country not in sides:
-        sides = _host_joins(actors, read.dateline_place.country, sides)
+    elif len(sides) == 1 and read.dateline_place:
+        host = side_on(read.dateline_place.country, read.published)
+        if host not in sides:
+            sides = _host_joins(actors, host, sides)
     if len(sides) < 2 or not _has_people(actors, cues):
         return None
     if status == "held" and when and read.published and when > read.published:

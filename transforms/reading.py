@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from transforms.actors import Actor, Cast, find_actors
+from transforms.lexicon import side_on
 from transforms.dates import find_dateline
 from transforms.places import Place, place_of
 from transforms.text import Sentence, split_sentences
@@ -96,6 +97,8 @@ def read_article(text: str, published: date | None, title: str | None = None) ->
     _sides_learned_later(sentences, cast)
     home = _home_side(sentences)
     _give_home_side(sentences, home)
+    _as_of(sentences, published)
+    home = side_on(home, published)
     return ReadArticle(
         published, sentences, cast, dateline_date, dateline_place, _lead(sentences), home, author
     )
@@ -165,6 +168,15 @@ def _give_home_side(sentences: list[ReadSentence], home: str | None) -> None:
                 actor.side = home
             elif home is None and index == 0 and len(others) == 1:  # the subject
                 actor.side = next((side for side in ranking if side not in others), None)
+
+
+def _as_of(sentences: list[ReadSentence], published: date | None) -> None:
+    """Name sides as they were when the article was written: 'Russian' in 1987 is Soviet."""
+    if published is None:
+        return
+    for sentence in sentences:
+        for actor in sentence.actors:
+            actor.side = side_on(actor.side, published)
 
 
 def _sides_learned_later(sentences: list[ReadSentence], cast: Cast) -> None:
