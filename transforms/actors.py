@@ -232,7 +232,7 @@ def _left_context(text: str, start: int, titles, sides) -> tuple[str | None, str
         if t_end > start:
             continue
         gap = text[t_end:start]
-        if gap.strip() == "" and len(gap) <= 2:
+        if (gap.strip() == "" and len(gap) <= 2) or _HONORIFICS.fullmatch(gap):
             title, cursor = word, t_start
             break
         if _TITLE_COMPLEMENT.fullmatch(gap):
@@ -251,6 +251,7 @@ def _left_context(text: str, start: int, titles, sides) -> tuple[str | None, str
     return title, side, cursor
 
 
+_HONORIFICS = re.compile(r"\s+(?:(?:Dr|Mr|Mrs|Ms|Lt|Gen|Adm|Col|Maj|Capt|Prof)\.?\s+)+")
 _ORG_QUALIFIER = re.compile(r"\s+(?:[A-Z][\w.’'-]*\s+){1,4}")
 _TITLE_COMPLEMENT = re.compile(
     r"\s+(?:of|for)\s+(?:the\s+)?(?:(?:[A-Z][\w.’'-]*|and)\s+){0,5}[A-Z][\w.’'-]*,?\s+"
