@@ -143,3 +143,27 @@ def test_separate_talks_are_one_meeting_with_each_counterpart():
         "counterparts in Rome on Monday."
     )
     assert sorted(m.sides for m in meetings(text)) == [["BRA", "IND"], ["IND", "JPN"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "mode"),
+    [
+        ("Chinese President Li Wei held phone talks with French President Ana Roy.", "phone"),
+        ("Chinese President Li Wei spoke with French President Ana Roy.", "phone"),
+        ("Chinese President Li Wei met and spoke with French President Ana Roy.", "in_person"),
+        (
+            "Chinese President Li Wei telephoned French President Ana Roy before meeting her.",
+            "phone",
+        ),
+    ],
+)
+def test_mode_from_how_the_sentence_says_it(text, mode):
+    [meeting] = meetings(text)
+    assert meeting.mode == mode
+
+
+def test_here_is_the_dateline_city():
+    [meeting] = meetings(
+        "BEIJING, March 4 (Wire) -- Chinese Premier Li Wei met French President Ana Roy here."
+    )
+    assert (meeting.city, meeting.country) == ("Beijing", "CHN")

@@ -99,13 +99,15 @@ def _cues(text: str) -> list[tuple[int, str]]:
 
 
 def _mode(cues: list[tuple[int, str]]) -> str:
-    """Return the mode of the sentence's first cue ('telephoned X before she was to meet
-    Y' is a call); any video cue makes it video."""
+    """Return the meeting's mode: video or phone where the sentence says so ('held phone
+    talks'); a plain 'spoke with' is a call unless an in-person cue comes first."""
     labels = [mode for _, mode in cues]
     if "video" in labels:
         return "video"
+    if "phone" in labels:
+        return "phone"
     first = next((mode for mode in labels if mode != "visit"), "in_person")
-    return "phone" if first == "phone" else "in_person"
+    return "phone" if first == "talk" else "in_person"
 
 
 _HELD_VERB = re.compile(
@@ -181,6 +183,10 @@ def _place(read: ReadArticle, sentence: ReadSentence, mode: str, basis: str):
     places = find_places(sentence.text)
     if places:
         return places[0].city, places[0].country
+    if read.dateline_place is not None and re.search(
+        r"\b(?:here|in\s+this\s+capital)\b", sentence.text
+    ):
+        return read.dateline_place.city, read.dateline_place.country
     for start, _, code in side_spans(sentence.text):
         if _IN_COUNTRY.search(sentence.text[:start]) and not code.startswith("ORG:"):
             return None, code
