@@ -3,7 +3,7 @@
 Layout of `<wh>`:
 
     snapshots/<run_id>/<table>/part-*.parquet   every table of one publish
-    snapshots/<run_id>/_ledger/...              raw rows the derived tables are rebuilt from
+    snapshots/<run_id>/_ledger/<table>/...      records as extracted, with reported meeting ids
     current -> snapshots/<run_id>               the published snapshot
     <table> -> current/<table>                  one folder of Parquet files per table
     summitry.duckdb                             one view per table, plus the views in sql/
@@ -11,9 +11,13 @@ Layout of `<wh>`:
 
 Publishing writes a whole new snapshot and a new catalog beside the live ones and then
 swaps them in with `os.replace`, so a failure before the swap leaves the previous
-warehouse as it was. Articles, mentions, statements and topics are append-only ledgers:
-their part files are carried into each new snapshot as hard links; `meetings`,
-`meeting_participants` and `quarantine` are rebuilt from the ledgers on every publish.
+warehouse as it was. `articles` and the record ledgers grow by one part per run; a part is
+carried into the next snapshot as a hard link unless the run changes its rows (a newer
+version of an article supersedes it, or it is re-extracted), then as an edited copy.
+`meetings` is rebuilt from all mentions on every publish, merging the reports of one
+meeting across articles; `meeting_mentions`, `statements` and `topics` are the ledgers
+with each meeting id replaced by its merged meeting's (linked when nothing changes), and
+`meeting_participants`, `quarantine` and `fetch_state` are rebuilt whole.
 """
 
 from __future__ import annotations
@@ -32,10 +36,19 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from transforms.merge import build_meetings, dedupe_participants
-from transforms.schema import DATE_BASES, MODES, SCHEMA_VERSION, STATUSES, TABLES
+from transforms.merge import build_meetings, dedupe_participants, merge_mentions
+from transforms.schema import (
+    DATE_BASES,
+    FETCH_OUTCOMES,
+    MODES,
+    SCHEMA_VERSION,
+    STATUSES,
+    TABLES,
+)
+from transforms.versions import supersessions
 
 DEFAULT_WAREHOUSE = Path("warehouse")
 CATALOG = "summitry.duckdb"
@@ -44,21 +57,29 @@ DUCKDB_CONFIG = {"autoinstall_known_extensions": False}
 # DuckDB 2.0's own format cannot be opened by 1.x clients (BI plugins, Evidence).
 CATALOG_STORAGE_VERSION = "v1.4.0"
 
-# Append-only ledgers (snapshot folder -> table whose schema and staged rows they hold):
-# each run adds one part file of its new rows. The participant ledger keeps every
-# article's rows before deduplication, so `meeting_participants` can be rebuilt when
-# articles are replaced.
+# Ledgers (snapshot folder -> table whose schema and staged rows they hold): each run adds
+# one part file of its new rows. Record ledgers keep the meeting ids as each article
+# reported them, so merges can be redone as reports arrive, and the participant ledger
+# keeps every article's rows before deduplication.
 LEDGERS = {
     "articles": "articles",
-    "meeting_mentions": "meeting_mentions",
-    "statements": "statements",
-    "topics": "topics",
+    "_ledger/meeting_mentions": "meeting_mentions",
+    "_ledger/statements": "statements",
+    "_ledger/topics": "topics",
     "_ledger/meeting_participants": "meeting_participants",
 }
+# Published from their ledger with merged meeting ids.
+REMAPPED_TABLES = ("meeting_mentions", "statements", "topics")
 EMPTY_PART = "part-empty.parquet"
 # Mention columns the merge does not need; skipping them keeps a big rebuild small.
 _MENTION_ONLY = ("evidence", "evidence_start", "evidence_end", "extractor_version")
-ALLOWED_VALUES = {"mode": MODES, "status": STATUSES, "date_basis": DATE_BASES}
+_VERSION_COLUMNS = ["article_id", "url", "source_ref", "ingested_at", "superseded_by"]
+ALLOWED_VALUES = {
+    "mode": MODES,
+    "status": STATUSES,
+    "date_basis": DATE_BASES,
+    "outcome": FETCH_OUTCOMES,
+}
 _VIEW_NAME = re.compile(r"[a-z_][a-z0-9_]*")
 
 
@@ -72,6 +93,16 @@ class SchemaMismatchError(ValueError):
 
 class WarehouseError(RuntimeError):
     """The warehouse folder is in a state the pipeline cannot work with."""
+
+
+@dataclass(slots=True)
+class LedgerEdits:
+    """How one publish changes rows already in the ledgers (or staged earlier in the run)."""
+
+    # Articles staged again (re-extracted): their stored rows give way to the staged ones.
+    replaced: set[str] = field(default_factory=set)
+    # Old version -> newer version: the old article row stays, marked; its records go.
+    superseded: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -197,6 +228,33 @@ def known_article_ids(warehouse: Path) -> set[str]:
     return set(read_table(warehouse, "articles", ["article_id"]).column(0).to_pylist())
 
 
+@dataclass(slots=True)
+class KnownArticles:
+    """What the ledger already holds, for a run to take only what is new."""
+
+    ids: set[str] = field(default_factory=set)
+    content_hashes: set[str] = field(default_factory=set)
+    # Current articles extracted by another extractor version than the running one.
+    stale: int = 0
+
+
+def known_articles(warehouse: Path, extractor_version: str) -> KnownArticles:
+    """Return the ids and content hashes of every stored article version, and how many
+    current articles an older extractor made."""
+    columns = ["article_id", "content_hash", "extractor_version", "superseded_by"]
+    rows = read_table(warehouse, "articles", columns).to_pylist()
+    stale = sum(
+        1
+        for r in rows
+        if r["superseded_by"] is None and r["extractor_version"] != extractor_version
+    )
+    return KnownArticles(
+        ids={r["article_id"] for r in rows},
+        content_hashes={r["content_hash"] for r in rows},
+        stale=stale,
+    )
+
+
 # --- Publishing -----------------------------------------------------------------------------
 
 
@@ -225,12 +283,16 @@ def publish(warehouse: Path, staging: Path, run_id: str, sql_dir: Path = SQL_DIR
 
 def write_snapshot(snapshot: Path, previous: Path | None, staging: Path, run_id: str) -> None:
     """Write every table of the new snapshot: ledgers carried and extended, the rest rebuilt."""
+    edits = plan_edits(_ledger_parts(previous, "articles"), _parts(staging / "articles"))
     for folder, table in LEDGERS.items():
-        previous_parts = _parts(previous / folder) if previous else []
-        _extend_ledger(snapshot / folder, table, previous_parts, staging / table, run_id)
+        previous_parts = _ledger_parts(previous, folder)
+        _extend_ledger(snapshot / folder, table, previous_parts, staging / table, run_id, edits)
     _write_quarantine(snapshot, previous, staging, run_id)
-    _write_meetings(snapshot, run_id)
-    _write_participants(snapshot, run_id)
+    _write_fetch_state(snapshot, previous, staging, run_id)
+    canonical = _write_meetings(snapshot, run_id)
+    for table in REMAPPED_TABLES:
+        _publish_remapped(snapshot, table, canonical)
+    _write_participants(snapshot, run_id, canonical)
     manifest = {
         "run_id": run_id,
         "schema_version": SCHEMA_VERSION,
@@ -239,19 +301,87 @@ def write_snapshot(snapshot: Path, previous: Path | None, staging: Path, run_id:
     (snapshot / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
 
 
+def _ledger_parts(snapshot: Path | None, folder: str) -> list[Path]:
+    """Return a ledger's parts in `snapshot`; snapshots from before `_ledger/` kept the
+    mention, statement and topic ledgers in the published folders."""
+    if snapshot is None:
+        return []
+    parts = _parts(snapshot / folder)
+    if not parts and not (snapshot / folder).is_dir() and folder.startswith("_ledger/"):
+        parts = _parts(snapshot / folder.removeprefix("_ledger/"))
+    return parts
+
+
+def plan_edits(stored_parts: Sequence[Path], staged_parts: Sequence[Path]) -> LedgerEdits:
+    """Return which stored (or staged) articles the staged articles replace or supersede."""
+    stored = read_parts(stored_parts, "articles", _VERSION_COLUMNS).to_pylist()
+    staged = read_parts(staged_parts, "articles", _VERSION_COLUMNS).to_pylist()
+    stored_ids = {row["article_id"] for row in stored}
+    replaced = {row["article_id"] for row in staged} & stored_ids
+    return LedgerEdits(replaced=replaced, superseded=supersessions(stored, staged))
+
+
 def _extend_ledger(
-    folder: Path, table: str, previous_parts: list[Path], staged: Path, run_id: str
+    folder: Path,
+    table: str,
+    previous_parts: list[Path],
+    staged: Path,
+    run_id: str,
+    edits: LedgerEdits,
 ) -> None:
-    """Carry the previous parts (hard links: files are never changed) and add this run's."""
+    """Carry the previous parts and add this run's; parts whose rows the run changes are
+    written edited, the others carried as hard links (part files are never changed)."""
     folder.mkdir(parents=True)
+    retired = edits.replaced | edits.superseded.keys()
     for part in previous_parts:
-        if part.name != EMPTY_PART:
+        if part.name == EMPTY_PART:
+            continue
+        if retired.isdisjoint(_column_values(part, "article_id")):
             _link_or_copy(part, folder / part.name)
+        else:
+            _edit_part([part], folder / part.name, table, retired, edits.superseded)
     staged_parts = _parts(staged)
     if staged_parts:
-        _compact(staged_parts, folder / f"part-{run_id}.parquet", table)
+        target = folder / f"part-{run_id}.parquet"
+        _edit_part(staged_parts, target, table, set(edits.superseded), edits.superseded)
     if not _parts(folder):
         write_parquet(TABLES[table].empty_table(), folder / EMPTY_PART)
+
+
+def _column_values(part: Path, column: str) -> set:
+    return set(pq.read_table(part, columns=[column]).column(0).to_pylist())
+
+
+def _edit_part(
+    parts: list[Path], target: Path, table: str, drop: set[str], superseded: Mapping[str, str]
+) -> None:
+    """Write the rows of `parts` as one part, one batch in memory, without the articles in
+    `drop`; article rows of `superseded` stay, marked with their newer version instead.
+    Writes nothing when no row is left."""
+    schema = TABLES[table]
+    if table == "articles":
+        drop = drop - superseded.keys()
+    drop_ids = pa.array(sorted(drop), pa.string())
+    writer = None
+    try:
+        for batch in ds.dataset([str(p) for p in parts], schema=schema).to_batches():
+            rows = pa.Table.from_batches([batch], schema)
+            rows = rows.filter(pc.invert(pc.is_in(rows["article_id"], value_set=drop_ids)))
+            if table == "articles" and superseded:
+                rows = _mark_superseded(rows, superseded)
+            if rows.num_rows:
+                writer = writer or pq.ParquetWriter(target, schema, compression="zstd")
+                writer.write_table(rows)
+    finally:
+        if writer is not None:
+            writer.close()
+
+
+def _mark_superseded(rows: pa.Table, superseded: Mapping[str, str]) -> pa.Table:
+    ids, marks = rows["article_id"].to_pylist(), rows["superseded_by"].to_pylist()
+    newer = [superseded.get(article_id, mark) for article_id, mark in zip(ids, marks, strict=True)]
+    column = rows.schema.get_field_index("superseded_by")
+    return rows.set_column(column, rows.schema.field(column), pa.array(newer, pa.string()))
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
@@ -259,14 +389,6 @@ def _link_or_copy(source: Path, target: Path) -> None:
         os.link(source, target)
     except OSError:  # a filesystem without hard links
         shutil.copy2(source, target)
-
-
-def _compact(parts: list[Path], target: Path, table: str) -> None:
-    """Write the staged batch files of one table as a single part, one batch in memory."""
-    schema = TABLES[table]
-    with pq.ParquetWriter(target, schema, compression="zstd") as writer:
-        for part in parts:
-            writer.write_table(pq.read_table(part, schema=schema))
 
 
 def _write_quarantine(snapshot: Path, previous: Path | None, staging: Path, run_id: str) -> None:
@@ -287,18 +409,51 @@ def _write_quarantine(snapshot: Path, previous: Path | None, staging: Path, run_
     write_parquet(rows_to_table("quarantine", rows), target)
 
 
-def _write_meetings(snapshot: Path, run_id: str) -> None:
+def _write_fetch_state(snapshot: Path, previous: Path | None, staging: Path, run_id: str) -> None:
+    """Keep the last known state of every URL: this run's requests update the previous."""
+    old = read_parts(_parts(previous / "fetch_state") if previous else [], "fetch_state")
+    new = read_parts(_parts(staging / "fetch_state"), "fetch_state")
+    latest = {row["url"]: row for row in old.to_pylist() + new.to_pylist()}
+    rows = [latest[url] for url in sorted(latest)]
+    target = snapshot / "fetch_state" / f"part-{run_id}.parquet"
+    write_parquet(rows_to_table("fetch_state", rows), target)
+
+
+def _write_meetings(snapshot: Path, run_id: str) -> dict[str, str]:
+    """Write `meetings`, merged over all mentions; return reported -> merged meeting ids."""
     columns = [c for c in TABLES["meeting_mentions"].names if c not in _MENTION_ONLY]
-    mentions = read_parts(_parts(snapshot / "meeting_mentions"), "meeting_mentions", columns)
+    ledger = _parts(snapshot / "_ledger" / "meeting_mentions")
+    mentions = read_parts(ledger, "meeting_mentions", columns)
     dates = read_parts(_parts(snapshot / "articles"), "articles", ["article_id", "published_date"])
     published = {row["article_id"]: row["published_date"] for row in dates.to_pylist()}
-    rows = build_meetings(mentions.to_pylist(), published)
+    merged, canonical = merge_mentions(mentions.to_pylist(), published)
+    rows = build_meetings(merged, published)
     write_parquet(rows_to_table("meetings", rows), snapshot / "meetings" / f"part-{run_id}.parquet")
+    return canonical
 
 
-def _write_participants(snapshot: Path, run_id: str) -> None:
+def _publish_remapped(snapshot: Path, table: str, canonical: Mapping[str, str]) -> None:
+    """Publish a record ledger with merged meeting ids; parts no merge touches are linked."""
+    folder = snapshot / table
+    folder.mkdir(parents=True)
+    for part in _parts(snapshot / "_ledger" / table):
+        reported = _column_values(part, "meeting_id") - {None}
+        if all(canonical.get(m, m) == m for m in reported):
+            _link_or_copy(part, folder / part.name)
+            continue
+        rows = pq.read_table(part, schema=TABLES[table])
+        write_parquet(_remap(rows, canonical), folder / part.name)
+
+
+def _remap(rows: pa.Table, canonical: Mapping[str, str]) -> pa.Table:
+    merged = [canonical.get(m, m) for m in rows["meeting_id"].to_pylist()]
+    column = rows.schema.get_field_index("meeting_id")
+    return rows.set_column(column, rows.schema.field(column), pa.array(merged, pa.string()))
+
+
+def _write_participants(snapshot: Path, run_id: str, canonical: Mapping[str, str]) -> None:
     raw = read_parts(_parts(snapshot / "_ledger" / "meeting_participants"), "meeting_participants")
-    rows = dedupe_participants(raw.to_pylist())
+    rows = dedupe_participants(_remap(raw, canonical).to_pylist())
     target = snapshot / "meeting_participants" / f"part-{run_id}.parquet"
     write_parquet(rows_to_table("meeting_participants", rows), target)
 

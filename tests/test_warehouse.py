@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -31,7 +32,7 @@ from transforms.schema import TABLES
 DAY = date(2025, 3, 4)
 
 
-def article(article_id: str, published: date | None = DAY) -> dict:
+def article(article_id: str, published: date | None = DAY, **overrides) -> dict:
     return {
         "article_id": article_id,
         "source_ref": f"{article_id}.txt",
@@ -41,7 +42,7 @@ def article(article_id: str, published: date | None = DAY) -> dict:
         "content_hash": "0" * 64,
         "text": f"Text of {article_id}.",
         "extractor_version": "test",
-    }
+    } | overrides
 
 
 def mention(article_id: str, meeting_id: str, sides=("FRA", "DEU"), **overrides) -> dict:
@@ -169,6 +170,8 @@ OPTIONAL_TEXT = st.none() | st.text(max_size=30)
                 "content_hash": st.text(max_size=64),
                 "text": st.text(min_size=1),
                 "extractor_version": st.just("test"),
+                "ingested_at": st.none() | st.datetimes(timezones=st.just(UTC)),
+                "superseded_by": OPTIONAL_TEXT,
             }
         ),
         max_size=5,
@@ -283,8 +286,8 @@ def test_failed_publish_leaves_the_previous_warehouse_unchanged(
 def test_publish_stops_when_a_data_check_finds_rows(tmp_path):
     wh = tmp_path / "wh"
     publish_rows(wh, "r1", **FIRST)
-    with pytest.raises(WarehouseError, match=r"duplicate_article_ids\.sql failed.*'a1', 2"):
-        publish_rows(wh, "r2", articles=[article("a1")])
+    with pytest.raises(WarehouseError, match=r"duplicate_article_ids\.sql failed.*'a9', 2"):
+        publish_rows(wh, "r2", articles=[article("a9"), article("a9")])
     assert read_table(wh, "articles").num_rows == 2
     assert os.readlink(wh / "current") == "snapshots/r1"
 
@@ -395,3 +398,149 @@ def test_sql_file_states_its_grain_is_lowercase_and_ends_with_final(path):
     assert text.startswith("-- one row per ")
     assert "\n".join(code) == "\n".join(code).lower()
     assert text.rstrip().endswith("select * from final")
+
+
+# --- Versions, re-extraction and merged meetings ---------------------------------------------
+
+
+def statement(article_id: str, meeting_id: str | None) -> dict:
+    return {
+        "statement_id": f"s-{article_id}",
+        "article_id": article_id,
+        "meeting_id": meeting_id,
+        "speaker": "Claire Dubois",
+        "side": "FRA",
+        "title": None,
+        "text": "We agreed.",
+        "start": 0,
+        "end": 10,
+        "extractor_version": "test",
+    }
+
+
+def at(hour: int) -> datetime:
+    return datetime(2025, 3, 4, hour, tzinfo=UTC)
+
+
+def test_a_new_version_supersedes_the_old_one_and_its_records(tmp_path):
+    wh, url = tmp_path / "wh", "https://news.example/talks"
+    publish_rows(
+        wh,
+        "r1",
+        articles=[article("v1", url=url, ingested_at=at(1)), article("other")],
+        meeting_mentions=[mention("v1", "m1"), mention("other", "m9", sides=("ITA", "ESP"))],
+        meeting_participants=[participant("v1", "m1", "Claire Dubois")],
+        statements=[statement("v1", "m1")],
+        topics=[topic("v1", "m1", "energy")],
+    )
+    publish_rows(
+        wh,
+        "r2",
+        articles=[article("v2", url=url, ingested_at=at(2))],
+        meeting_mentions=[mention("v2", "m2", meeting_date=date(2025, 3, 10))],
+    )
+    assert query(wh, "select article_id, superseded_by from articles order by 1") == [
+        ("other", None),
+        ("v1", "v2"),
+        ("v2", None),
+    ]
+    assert query(wh, "select meeting_id, article_id from meeting_mentions order by 1") == [
+        ("m2", "v2"),
+        ("m9", "other"),
+    ]
+    for table in ("meeting_participants", "statements", "topics"):
+        assert query(wh, f"select count(*) from {table}") == [(0,)], table
+    assert query(wh, "select text from articles where article_id = 'v1'") == [("Text of v1.",)]
+
+
+def test_re_extracted_articles_replace_their_rows(tmp_path):
+    wh = tmp_path / "wh"
+    publish_rows(
+        wh,
+        "r1",
+        articles=[article("a1", extractor_version="0.1"), article("a2", extractor_version="0.1")],
+        meeting_mentions=[mention("a1", "m1"), mention("a2", "m2", sides=("ITA", "ESP"))],
+        topics=[topic("a1", "m1", "energy")],
+    )
+    publish_rows(
+        wh,
+        "r2",
+        articles=[article("a1", extractor_version="0.2")],
+        meeting_mentions=[mention("a1", "m1", city="Lyon")],
+    )
+    assert query(wh, "select article_id, extractor_version from articles order by 1") == [
+        ("a1", "0.2"),
+        ("a2", "0.1"),
+    ]
+    assert query(wh, "select meeting_id, city from meeting_mentions order by 1") == [
+        ("m1", "Lyon"),
+        ("m2", None),
+    ]
+    assert query(wh, "select count(*) from topics") == [(0,)]
+
+
+def test_reports_of_one_meeting_in_two_runs_get_the_first_reports_id(tmp_path):
+    wh = tmp_path / "wh"
+    publish_rows(
+        wh,
+        "r1",
+        articles=[article("a1", published=date(2025, 3, 4))],
+        meeting_mentions=[mention("a1", "m-written", meeting_date=date(2025, 3, 4))],
+        meeting_participants=[participant("a1", "m-written", "Claire Dubois")],
+        topics=[topic("a1", "m-written", "energy")],
+    )
+    first_part = wh / "snapshots" / "r1" / "meeting_mentions" / "part-r1.parquet"
+    publish_rows(
+        wh,
+        "r2",
+        articles=[article("a2", published=date(2025, 3, 5))],
+        meeting_mentions=[
+            mention("a2", "m-borrowed", meeting_date=date(2025, 3, 5), date_basis="publication")
+        ],
+        meeting_participants=[participant("a2", "m-borrowed", "Claire Dubois", side="FRA")],
+        statements=[statement("a2", "m-borrowed")],
+    )
+    assert query(wh, "select meeting_id, meeting_date, mention_count from meetings") == [
+        ("m-written", date(2025, 3, 4), 2)
+    ]
+    for table in ("meeting_mentions", "statements", "meeting_participants", "topics"):
+        assert query(wh, f"select distinct meeting_id from {table}") == [("m-written",)], table
+    assert query(wh, "select side from meeting_participants") == [("FRA",)]
+    carried = wh / "snapshots" / "r2" / "meeting_mentions" / "part-r1.parquet"
+    assert carried.stat().st_ino == first_part.stat().st_ino  # nothing to remap: linked
+    ledger_parts = sorted((wh / "current" / "_ledger" / "meeting_mentions").glob("*"))
+    ledger = read_parts(ledger_parts, "meeting_mentions")
+    assert sorted(ledger["meeting_id"].to_pylist()) == ["m-borrowed", "m-written"]
+
+
+def fetched(url: str, hour: int, outcome: str = "fetched") -> dict:
+    return {
+        "url": url,
+        "kind": "page",
+        "outcome": outcome,
+        "failures": 0 if outcome != "failed" else 1,
+        "checked_at": at(hour),
+    }
+
+
+def test_fetch_state_keeps_the_last_request_per_url(tmp_path):
+    wh = tmp_path / "wh"
+    publish_rows(
+        wh, "r1", fetch_state=[fetched("https://b.example/", 1), fetched("https://a.example/", 1)]
+    )
+    publish_rows(wh, "r2", fetch_state=[fetched("https://b.example/", 2, "failed")])
+    assert query(wh, "select url, outcome, hour(checked_at) from fetch_state") == [
+        ("https://a.example/", "fetched", 1),
+        ("https://b.example/", "failed", 2),
+    ]
+
+
+def test_a_snapshot_from_before_the_record_ledgers_is_carried_on(tmp_path):
+    wh = tmp_path / "wh"
+    publish_rows(wh, "r1", **FIRST)
+    old = wh / "snapshots" / "r1" / "_ledger"
+    for table in ("meeting_mentions", "statements", "topics"):
+        shutil.rmtree(old / table)
+    publish_rows(wh, "r2", articles=[article("a3")], meeting_mentions=[mention("a3", "m1")])
+    assert query(wh, "select mention_count from meetings") == [(3,)]
+    assert query(wh, "select count(*) from topics") == [(1,)]

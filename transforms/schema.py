@@ -34,6 +34,11 @@ ARTICLES = _schema(
     _f("content_hash", _STR, False),
     _f("text", _STR, False),
     _f("extractor_version", _STR, False),
+    # When this version first came in; the newest version of a URL or file is the article.
+    _f("ingested_at", _TS),
+    # The article_id of the newer version of the same URL or file; null for the current one,
+    # which alone has meetings, statements and topics.
+    _f("superseded_by", _STR),
 )
 
 # One row per report of a meeting in an article (lead, body and caption of one article
@@ -109,6 +114,26 @@ QUARANTINE = _schema(
     _f("detail", _STR),
     _f("transient", pa.bool_(), False),
     _f("detected_at", _TS, False),
+    # True when the input was published all the same (e.g. a page without a date).
+    _f("kept", pa.bool_()),
+)
+
+# One row per URL fetched (a feed or a page it links to): what the last request found,
+# so the next run asks only for what is new, conditionally, and retries what failed.
+FETCH_STATE = _schema(
+    _f("url", _STR, False),
+    _f("kind", _STR, False),
+    _f("feed_url", _STR),
+    _f("final_url", _STR),
+    _f("outcome", _STR, False),
+    _f("http_status", _INT),
+    _f("etag", _STR),
+    _f("last_modified", _STR),
+    _f("entry_stamp", _STR),
+    _f("content_hash", _STR),
+    _f("failures", _INT, False),
+    _f("checked_at", _TS, False),
+    _f("changed_at", _TS),
 )
 
 TABLES: dict[str, pa.Schema] = {
@@ -119,8 +144,11 @@ TABLES: dict[str, pa.Schema] = {
     "statements": STATEMENTS,
     "topics": TOPICS,
     "quarantine": QUARANTINE,
+    "fetch_state": FETCH_STATE,
 }
 
 MODES = ("in_person", "phone", "video")
 STATUSES = ("held", "planned", "cancelled")
 DATE_BASES = ("explicit", "relative", "dateline", "publication", "inferred", "unknown")
+FETCH_KINDS = ("feed", "page")
+FETCH_OUTCOMES = ("fetched", "not_modified", "failed")
