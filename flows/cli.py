@@ -56,6 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_run(commands)
     _add_query(commands)
     _add_evaluate(commands)
+    _add_dashboard(commands)
+    _add_export(commands)
     return parser
 
 
@@ -268,6 +270,93 @@ def predict(inputs: Sequence[Path], exclude: Path | None = None) -> dict[str, di
 
 def _same(path: Path, other: Path) -> bool:
     return path.resolve() == other.resolve()
+
+
+# --- dashboard and export (dashboard/, flows/export.py) ---------------------------------------
+
+
+def _add_dashboard(commands: argparse._SubParsersAction) -> None:
+    command = _add_command(
+        commands,
+        "dashboard",
+        "Serve a web dashboard of the warehouse on this machine (read-only; Ctrl-C stops it).",
+        dashboard_command,
+    )
+    command.add_argument(
+        "--warehouse",
+        type=Path,
+        default=DEFAULT_WAREHOUSE,
+        metavar="DIR",
+        help="warehouse folder (default: %(default)s)",
+    )
+    command.add_argument(
+        "--port", type=_port, default=8501, metavar="N", help="port (default: %(default)s)"
+    )
+    command.add_argument(
+        "--address",
+        default="127.0.0.1",
+        metavar="HOST",
+        help="address to listen on (default: %(default)s; 0.0.0.0 shares it on the network)",
+    )
+
+
+def _port(text: str) -> int:
+    value = int(text)
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"must be between 1 and 65535, got {value}")
+    return value
+
+
+def dashboard_command(args: argparse.Namespace) -> int:
+    """Become the Streamlit server of the dashboard (so signals reach it); never returns."""
+    from dashboard import WAREHOUSE_ENV, streamlit_command
+
+    warehouse = args.warehouse.resolve()
+    if not (warehouse / CATALOG).is_file():
+        print(f"No warehouse at {args.warehouse} yet; the page says how to build one.")
+    print(f"Dashboard of {warehouse} on http://{args.address}:{args.port} (Ctrl-C stops it)")
+    command = streamlit_command(args.port, args.address)
+    sys.stdout.flush()
+    os.execve(command[0], command, os.environ | {WAREHOUSE_ENV: str(warehouse)})
+
+
+def _add_export(commands: argparse._SubParsersAction) -> None:
+    from flows.export import FORMATS
+
+    command = _add_command(
+        commands,
+        "export",
+        "Write one table or view of the warehouse to a CSV or Parquet file (read-only).",
+        export_command,
+    )
+    command.add_argument(
+        "--warehouse",
+        type=Path,
+        default=DEFAULT_WAREHOUSE,
+        metavar="DIR",
+        help="warehouse folder (default: %(default)s)",
+    )
+    command.add_argument(
+        "--view", required=True, metavar="NAME", help="e.g. meeting_frequency_by_country_pair"
+    )
+    command.add_argument(
+        "--format", choices=FORMATS, help="file format (default: from the --out suffix)"
+    )
+    command.add_argument("--out", type=Path, required=True, metavar="FILE", help="file to write")
+
+
+def export_command(args: argparse.Namespace) -> int:
+    """Write the view to the file and say how many rows it holds."""
+    from flows.export import ExportError, export_view
+
+    try:
+        rows = export_view(args.warehouse, args.view, args.out, args.format)
+    except ExportError as err:
+        raise CommandError(str(err), exit_code=2) from err
+    except duckdb.Error as err:
+        raise CommandError(str(err)) from err
+    print(f"Wrote {_many(rows, 'row')} of {args.view} to {args.out}")
+    return 0
 
 
 if __name__ == "__main__":
