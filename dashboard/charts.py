@@ -14,6 +14,17 @@ from transforms.schema import MODES
 MODE_COLOURS = alt.Scale(domain=list(MODES), range=["#1f77b4", "#ff7f0e", "#2ca02c"])
 
 
+def counts_legend(counts: pd.Series) -> alt.Legend:
+    """Return a legend of whole meeting counts (1, the middle, the most): never 0 or 0.5."""
+    most = int(counts.max()) if len(counts) else 1
+    return alt.Legend(values=sorted({1, (most + 1) // 2, most}), format="d")
+
+
+def sized(smallest: int, largest: int) -> alt.Scale:
+    """Return a size scale whose marks grow from `smallest` to `largest`."""
+    return alt.Scale(range=[smallest, largest])
+
+
 def pair_heatmap(pairs: pd.DataFrame) -> alt.LayerChart:
     """Return a symmetric heatmap of meetings per pair, sides sorted busiest first."""
     mirrored = pd.concat(
@@ -30,7 +41,12 @@ def pair_heatmap(pairs: pd.DataFrame) -> alt.LayerChart:
         y=alt.Y("row:N", sort=order, title=None, axis=alt.Axis(**every)),
     )
     cells = base.mark_rect().encode(
-        color=alt.Color("meetings:Q", title="Meetings", scale=alt.Scale(scheme="blues")),
+        color=alt.Color(
+            "meetings:Q",
+            title="Meetings",
+            scale=alt.Scale(scheme="blues"),
+            legend=counts_legend(mirrored["meetings"]),
+        ),
         tooltip=[
             alt.Tooltip("row:N", title="Side"),
             alt.Tooltip("column:N", title="Counterpart"),
@@ -79,7 +95,7 @@ def network(nodes: pd.DataFrame, edges: pd.DataFrame) -> alt.LayerChart:
             x2="x2:Q",
             y2="y2:Q",
             strokeWidth=alt.StrokeWidth(
-                "meetings:Q", title="Meetings", scale=alt.Scale(range=[1, 8])
+                "meetings:Q", title="Meetings", scale=sized(1, 8), legend=None
             ),
             tooltip=[
                 alt.Tooltip("side_a_name:N", title="Side"),
@@ -94,7 +110,12 @@ def network(nodes: pd.DataFrame, edges: pd.DataFrame) -> alt.LayerChart:
         .encode(
             x=x,
             y=y,
-            size=alt.Size("meetings:Q", title="Meetings", scale=alt.Scale(range=[60, 600])),
+            size=alt.Size(
+                "meetings:Q",
+                title="Meetings",
+                scale=sized(60, 600),
+                legend=counts_legend(nodes["meetings"]),
+            ),
             tooltip=[alt.Tooltip("side_name:N", title="Side"), alt.Tooltip("meetings:Q")],
         )
     )
@@ -120,10 +141,15 @@ def busiest_participants(people: pd.DataFrame) -> alt.Chart:
         .mark_bar(color="#4c78a8")
         .encode(
             x=alt.X("meetings:Q", title="Meetings", axis=alt.Axis(tickMinStep=1)),
-            y=alt.Y("person:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
+            y=alt.Y(
+                "person:N",
+                sort="-x",
+                title=None,
+                axis=alt.Axis(labelLimit=260, labelOverlap=False),
+            ),
             tooltip=["name:N", "title:N", "side_name:N", "meetings:Q", "met_sides:N"],
         )
-        .properties(height=max(22 * len(people), 120))
+        .properties(height=max(24 * len(people), 120))
     )
 
 
@@ -136,7 +162,12 @@ def topics_per_pair(topics: pd.DataFrame) -> alt.Chart:
         .encode(
             x=alt.X("topic:N", title=None, axis=alt.Axis(labelAngle=-40, **every)),
             y=alt.Y("pair:N", title=None, axis=alt.Axis(**every)),
-            size=alt.Size("meetings:Q", title="Meetings", scale=alt.Scale(range=[40, 400])),
+            size=alt.Size(
+                "meetings:Q",
+                title="Meetings",
+                scale=sized(40, 400),
+                legend=counts_legend(topics["meetings"]),
+            ),
             tooltip=["pair:N", "topic:N", "meetings:Q", "mentions:Q"],
         )
         .properties(height=max(22 * topics["pair"].nunique(), 120))
