@@ -11,7 +11,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 
-.PHONY: setup run test lint format bench clean
+.PHONY: setup run test lint format bench clean dashboard screenshot
 
 setup: $(VENV)/.synced
 
@@ -29,11 +29,31 @@ run: setup
 test: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || echo \
+	  "NOTE: no chromium/chromedriver, so the dashboard's browser test is skipped" \
+	  "(apt-get install chromium chromium-driver)"
 	$(BIN)/pytest
+
+dashboard: setup
+	$(BIN)/summitry dashboard --warehouse warehouse
+
+# Refresh the README's screenshot: the browser test on the sample corpus keeps its PNG.
+screenshot: setup
+	SUMMITRY_REQUIRE_BROWSER=1 SUMMITRY_SCREENSHOT=docs/dashboard.png \
+	  $(BIN)/pytest -q tests/test_dashboard_browser.py
 
 format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Speed figures against the targets (see benchmarks/run.py): `bench` takes about an hour
+# on 2 cores, `bench-quick` a few minutes. Results go to bench-out/results.json.
+.PHONY: bench bench-quick
+bench: setup
+	$(BIN)/python -m benchmarks.run
+
+bench-quick: setup
+	$(BIN)/python -m benchmarks.run --quick
 
 clean:
 	rm -rf warehouse .prefect .pytest_cache
