@@ -216,6 +216,8 @@ def _report(
     read: ReadArticle, sentence: ReadSentence, previous: list[Actor]
 ) -> MeetingReport | None:
     """Return the meeting `sentence` reports, or None."""
+    if not sentence.group_reference and not any(a.side for a in sentence.actors):
+        return None  # nobody with a side takes part: no need to look for cues
     cues = _cues(sentence.text)
     if not cues or _NEGATION.search(sentence.text) or _GENERIC_ENCOUNTERS.search(sentence.text):
         return None

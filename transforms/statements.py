@@ -87,6 +87,8 @@ def _speakers(
 ) -> list[Actor]:
     """Return who speaks in `sentence`: its subject, a person named after a quote, or the
     people of the meeting when 'the two ministers' (or 'they', right after) speak."""
+    if not (sentence.people() or sentence.group_reference or sentence.they):
+        return []  # no one who could speak
     verbs = lexicon.cue_words("reporting_verbs.tsv")
     for match in _verb_pattern().finditer(sentence.text):
         if verbs[re.sub(r"\s+", " ", match.group().lower())] == "discuss":
