@@ -1,0 +1,1 @@
+"""Benchmarks: a generated corpus (`generate`) and the measurements of `make bench` (`run`)."""
