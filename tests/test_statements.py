@@ -61,3 +61,13 @@ def test_signed_statement_speaks_in_the_first_person():
     assert [(s.speaker.name, s.sentence.text) for s in found] == [
         ("Ann Wafula", "I condemn the attack.")
     ]
+
+
+def test_participle_after_a_comma_belongs_to_the_subject():
+    text = "Kenyan President Ann Wafula rejected the plan, saying it came too late."
+    assert speakers(text) == [("Ann Wafula", "Kenyan President Ann Wafu")]
+
+
+def test_untitled_speaker_in_an_apposition():
+    text = "A government spokesman, Tom Brandt, urged calm."
+    assert speakers(text) == [("Tom Brandt", "A government spokesman, T")]

@@ -354,8 +354,8 @@ def _person_at(text, start, end, titles, sides, cast, subject_title) -> Actor | 
 
 _HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Mme|Madam|Sir)\.?\s+$")
 _VERB_AFTER = re.compile(
-    r"^(?:,[^,]{1,80},)?\s+(?:also\s+|later\s+|then\s+)?(?:said|says|told|added|stressed|urged|"
-    r"noted|warned|insisted|declared|announced|asked|replied|wrote)\b"
+    r"^(?:,[^,]{1,80},|,)?\s+(?:also\s+|later\s+|then\s+)?(?:said|says|told|added|stressed|"
+    r"urged|noted|warned|insisted|declared|announced|asked|replied|wrote)\b"
 )
 _VERB_BEFORE = re.compile(r"\b(?:said|says|added|according\s+to)\s+$")
 

@@ -30,7 +30,7 @@ def _verb_pattern() -> re.Pattern[str]:
 
 
 _SUBJECT_GAP = re.compile(
-    r"^(?:['’]s?)?\s*(?:\([^)]{0,40}\)\s*)?(?:,[^,]{0,120},)?\s*"
+    r"^(?:['’]s?)?\s*(?:\([^)]{0,40}\)\s*)?(?:,[^,]{0,120},|,)?\s*"
     r"(?:(?:\w+ly|also|again|later|then|today|yesterday|tonight|has|had|have|was|is|and|"
     r"on\s+\w+|for\s+(?:his|her)\s+part,|in\s+turn,?)\s+)*$"
 )
@@ -71,6 +71,17 @@ def _subject_after_participle(sentence: ReadSentence, verb: re.Match[str]) -> Ac
     return None
 
 
+def _subject_before_participle(sentence: ReadSentence, verb: re.Match[str]) -> Actor | None:
+    """Return the subject of '..., saying that ...': the sentence's first person, when the
+    participle follows a comma and that person opens the sentence."""
+    if not verb.group().endswith("ing") or not sentence.text[: verb.start()].rstrip().endswith(","):
+        return None
+    people = sentence.people()
+    if people and people[0].start < 40 and people[0].end < verb.start():
+        return people[0]
+    return None
+
+
 def _speaker_after(sentence: ReadSentence, verb_start: int, verb_end: int) -> Actor | None:
     """Return the person named right after the verb: '"...," said Foreign Minister Wang Yi'."""
     if not re.search(r"[,\"”'’]\s*$", sentence.text[:verb_start]):
@@ -97,6 +108,7 @@ def _speakers(
             _speaker_before(sentence, match.start())
             or _speaker_after(sentence, match.start(), match.end())
             or _subject_after_participle(sentence, match)
+            or _subject_before_participle(sentence, match)
         )
         if speaker is not None:
             return [*_coordinated(sentence, speaker), speaker]
