@@ -13,9 +13,9 @@ from datetime import date, timedelta
 from functools import cache
 
 from transforms import lexicon
-from transforms.lexicon import side_on
 from transforms.actors import Actor, side_spans
 from transforms.dates import find_dates
+from transforms.lexicon import side_on
 from transforms.places import find_places
 from transforms.reading import ReadArticle, ReadSentence
 

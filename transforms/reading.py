@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from transforms.actors import Actor, Cast, find_actors
-from transforms.lexicon import side_on
 from transforms.dates import find_dateline
+from transforms.lexicon import side_on
 from transforms.places import Place, place_of
 from transforms.text import Sentence, split_sentences
 
