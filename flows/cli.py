@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 
+from flows.config import ConfigError, run_sources
 from flows.sources import DEFAULT_BATCH_SIZE, discover, read_batches
 from flows.warehouse import CATALOG, DEFAULT_WAREHOUSE, DUCKDB_CONFIG, WarehouseError
 
@@ -54,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_run(commands)
+    _add_reprocess(commands)
     _add_query(commands)
     _add_evaluate(commands)
     _add_dashboard(commands)
@@ -86,10 +88,43 @@ def _add_run(commands: argparse._SubParsersAction) -> None:
     command.add_argument(
         "--input",
         action="append",
-        required=True,
         type=Path,
         metavar="PATH",
-        help="a folder (read recursively) or a .txt/.jsonl file; repeat for several",
+        help="a folder (read recursively) or a .txt/.jsonl/.html file; repeat for several",
+    )
+    command.add_argument(
+        "--feed",
+        action="append",
+        metavar="URL",
+        help="an RSS or Atom feed whose new pages are fetched; repeat for several",
+    )
+    command.add_argument(
+        "--sources",
+        type=Path,
+        metavar="FILE",
+        help="a sources.toml of inputs, feeds and fetch settings (see sources.example.toml)",
+    )
+    command.add_argument(
+        "--warehouse",
+        type=Path,
+        metavar="DIR",
+        help=f"warehouse folder (default: the sources file's, else {DEFAULT_WAREHOUSE})",
+    )
+    command.add_argument(
+        "--batch-size",
+        type=_positive_int,
+        default=DEFAULT_BATCH_SIZE,
+        metavar="N",
+        help="articles per extraction task (default: %(default)s)",
+    )
+
+
+def _add_reprocess(commands: argparse._SubParsersAction) -> None:
+    command = _add_command(
+        commands,
+        "reprocess",
+        "Re-extract the warehouse's stored articles with the current extractor (no fetching).",
+        reprocess_command,
     )
     command.add_argument(
         "--warehouse",
@@ -97,6 +132,11 @@ def _add_run(commands: argparse._SubParsersAction) -> None:
         default=DEFAULT_WAREHOUSE,
         metavar="DIR",
         help="warehouse folder (default: %(default)s)",
+    )
+    command.add_argument(
+        "--stale-only",
+        action="store_true",
+        help="only the articles an older extractor version made",
     )
     command.add_argument(
         "--batch-size",
@@ -152,7 +192,12 @@ def _add_evaluate(commands: argparse._SubParsersAction) -> None:
 
 def run_command(args: argparse.Namespace) -> int:
     """Run the flow and print what it did."""
-    _require_inputs(args.input)
+    try:
+        given = (args.sources, args.input, args.feed, args.warehouse)
+        sources = run_sources(*given, default_warehouse=DEFAULT_WAREHOUSE)
+    except ConfigError as err:
+        raise CommandError(str(err), exit_code=2) from err
+    _require_inputs(sources.inputs)
     for name, value in RUN_QUIET_DEFAULTS.items():
         os.environ.setdefault(name, value)
     from flows.pipeline import summitry_pipeline  # imports Prefect, which reads the env
@@ -160,13 +205,41 @@ def run_command(args: argparse.Namespace) -> int:
     started = time.monotonic()
     try:
         summary = summitry_pipeline(
-            inputs=[str(p) for p in args.input],
-            warehouse=str(args.warehouse),
+            inputs=[str(p) for p in sources.inputs],
+            warehouse=str(sources.warehouse),
             batch_size=args.batch_size,
+            feeds=sources.feeds,
+            fetch=sources.fetch,
         )
     except WarehouseError as err:
         raise CommandError(str(err)) from err
     print(format_summary(summary, time.monotonic() - started))
+    return 0
+
+
+def reprocess_command(args: argparse.Namespace) -> int:
+    """Re-extract the stored articles and print what changed."""
+    if not (args.warehouse / CATALOG).is_file():
+        raise CommandError(f"no warehouse at {args.warehouse}; run `summitry run` first", 2)
+    for name, value in RUN_QUIET_DEFAULTS.items():
+        os.environ.setdefault(name, value)
+    from flows.pipeline import summitry_reprocess
+
+    started = time.monotonic()
+    try:
+        summary = summitry_reprocess(
+            warehouse=str(args.warehouse), batch_size=args.batch_size, stale_only=args.stale_only
+        )
+    except WarehouseError as err:
+        raise CommandError(str(err)) from err
+    print(
+        f"Re-extracted {_many(summary['reprocessed_articles'], 'article')}"
+        f" with extractor {summary['extractor_version']}:"
+        f" {_many(summary['meetings'], 'meeting')} from"
+        f" {_many(summary['merged_reports'] + summary['meetings'], 'report')},"
+        f" {summary['quarantined']} quarantined."
+    )
+    print(f"Finished in {time.monotonic() - started:.1f} s (run {summary['run_id']}).")
     return 0
 
 
@@ -178,13 +251,23 @@ def _require_inputs(inputs: Sequence[Path]) -> None:
 
 def format_summary(summary: dict, seconds: float) -> str:
     """Return the run summary as a few lines of text."""
+    updated, kept = summary.get("updated_articles", 0), summary.get("kept_with_warning", 0)
+    merged = summary.get("newly_merged_reports", 0)
     lines = [
+        *feed_lines(summary),
         f"Read {_many(summary['articles_read'], 'article')}"
         f" from {_many(summary['files'], 'file')}"
-        f" ({_many(summary['ignored_files'], 'other file')} ignored):"
-        f" {summary['new_articles']} new, {summary['quarantined']} quarantined.",
+        f" ({_many(summary['ignored_files'], 'other file')} ignored)"
+        + (" and feeds" if summary.get("feeds") else "")
+        + f": {summary['new_articles']} new,"
+        + (f" {updated} updated," if updated else "")
+        + f" {summary['quarantined']} quarantined"
+        + (f" ({kept} kept with a warning)" if kept else "")
+        + ".",
         f"Warehouse {summary['warehouse']}: {_many(summary['meetings'], 'meeting')}"
-        f" ({_many(summary['new_meeting_mentions'], 'new mention')}).",
+        f" ({_many(summary['new_meeting_mentions'], 'new mention')}"
+        + (f", {_many(merged, 'report')} merged into meetings already reported" if merged else "")
+        + ").",
     ]
     pairs = summary["top_country_pairs"]
     if pairs:
@@ -195,8 +278,25 @@ def format_summary(summary: dict, seconds: float) -> str:
             f"See why inputs were quarantined: summitry query --warehouse {summary['warehouse']}"
             ' "select * from quarantine"'
         )
+    if summary.get("stale_articles"):
+        lines.append(
+            f"{_many(summary['stale_articles'], 'article')} came from an older extractor:"
+            f" summitry reprocess --stale-only --warehouse {summary['warehouse']}"
+        )
     lines.append(f"Finished in {seconds:.1f} s (run {summary['run_id']}).")
     return "\n".join(lines)
+
+
+def feed_lines(summary: dict) -> list[str]:
+    """Return what asking the feeds did, as a line (none without feeds)."""
+    if not summary.get("feeds"):
+        return []
+    return [
+        f"Asked {_many(summary['feeds'], 'feed')}: {summary['feeds_read']} read,"
+        f" {summary['feeds_not_modified']} unchanged, {summary['feeds_failed']} failed;"
+        f" pages: {summary['pages_read']} fetched, {summary['pages_not_modified']} unchanged,"
+        f" {summary['pages_failed']} failed, {summary['pages_known']} known already."
+    ]
 
 
 def _many(count: int, noun: str) -> str:

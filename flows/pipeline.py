@@ -1,4 +1,8 @@
-"""The Prefect flow: find inputs, extract them batch by batch, publish the warehouse.
+"""The Prefect flows: read files and feeds, extract what is new batch by batch, publish.
+
+`summitry_pipeline` takes only articles the warehouse has not seen (by id and content
+hash; feeds ask only for new or changed pages); `summitry_reprocess` re-extracts the
+stored articles with the current extractor, fetching nothing.
 
 Tasks work on whole batches (a Prefect task costs ~15 ms), pass paths and counts rather
 than rows, and write each batch to the run's staging folder, so memory stays bounded by
@@ -9,14 +13,18 @@ from __future__ import annotations
 
 import shutil
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import suppress
+from dataclasses import fields
+from datetime import UTC, datetime
+from itertools import chain
 from pathlib import Path
 
 import pyarrow as pa
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from flows.fetch import FetchSettings
 from flows.sources import (
     DEFAULT_BATCH_SIZE,
     ArticleBatch,
@@ -26,18 +34,23 @@ from flows.sources import (
     read_batches,
 )
 from flows.warehouse import (
+    KnownArticles,
     PublishResult,
     SchemaMismatchError,
-    known_article_ids,
+    known_articles,
     locked,
     new_run_id,
     publish,
+    read_fetch_state,
+    row_count,
     rows_to_table,
     stage_batch,
     staging_dir,
+    stored_articles,
 )
+from flows.web import FeedRound, PageJob, read_feeds, read_pages
 from transforms import extract
-from transforms.articles import article_row
+from transforms.articles import article_row, content_hash
 from transforms.records import EXTRACTOR_VERSION, Article
 
 # The tables one article's extraction fills, in the order they are staged.
@@ -49,11 +62,11 @@ ArticleRows = dict[str, list[dict]]
 # --- Plain functions (testable without Prefect) ---------------------------------------------
 
 
-def extract_rows(article: Article) -> ArticleRows:
+def extract_rows(article: Article, ingested_at: datetime | None = None) -> ArticleRows:
     """Return the article's own row and every row extracted from it, keyed by table."""
     extraction = extract.extract_article(article)
     rows = {
-        "articles": [article_row(article, EXTRACTOR_VERSION)],
+        "articles": [_article_row(article, ingested_at)],
         "meeting_mentions": extraction.meeting_mentions,
         "meeting_participants": extraction.meeting_participants,
         "statements": extraction.statements,
@@ -80,24 +93,39 @@ def check_references(rows: ArticleRows, article_id: str) -> None:
                 raise SchemaMismatchError(table, "meeting_id", problem)
 
 
-def extract_batch_tables(articles: list[Article]) -> tuple[dict[str, pa.Table], list[dict]]:
-    """Return the batch's rows as Arrow tables, and quarantine rows for refused articles.
+def _article_row(article: Article, ingested_at: datetime | None) -> dict:
+    return article_row(article, EXTRACTOR_VERSION) | {"ingested_at": ingested_at}
 
-    An article whose extraction raises, or whose rows do not fit the schemas, is
-    quarantined alone; the rest of the batch goes on.
+
+def _article_only(article: Article, ingested_at: datetime | None) -> ArticleRows:
+    rows: ArticleRows = {name: [] for name in ARTICLE_TABLES}
+    rows["articles"].append(_article_row(article, ingested_at))
+    return rows
+
+
+def extract_batch_tables(
+    articles: list[Article], ingested_at: Mapping[str, datetime] | None = None
+) -> tuple[dict[str, pa.Table], list[dict]]:
+    """Return the batch's rows as Arrow tables, and quarantine rows for refused records.
+
+    An article whose extraction raises, or whose rows do not fit the schemas, keeps its
+    own row (its text, for `summitry reprocess`) without records, and is quarantined
+    alone; the rest of the batch goes on. `ingested_at` stamps the article rows by id.
     """
+    when = ingested_at or {}
     extracted: list[tuple[Article, ArticleRows]] = []
     refused: list[dict] = []
     for article in articles:
+        arrived = when.get(article.article_id)
         try:
-            extracted.append((article, extract_rows(article)))
+            extracted.append((article, extract_rows(article, arrived)))
+            continue
         except SchemaMismatchError as err:
-            detail = f"{article.source_ref}: {err}"
-            refused.append(quarantine_row(article.source_ref, "rows_do_not_fit", detail))
+            refused.append(_refused(article, "rows_do_not_fit", str(err)))
         # Any bug in the extractor must cost one article, not a 100k-article run.
         except Exception as err:
-            detail = f"{article.source_ref}: {type(err).__name__}: {err}"
-            refused.append(quarantine_row(article.source_ref, "extraction_failed", detail))
+            refused.append(_refused(article, "extraction_failed", f"{type(err).__name__}: {err}"))
+        extracted.append((article, _article_only(article, arrived)))
     try:
         return _tables([rows for _, rows in extracted]), refused
     except SchemaMismatchError:
@@ -107,9 +135,16 @@ def extract_batch_tables(articles: list[Article]) -> tuple[dict[str, pa.Table], 
                 _tables([rows])
                 fitting.append(rows)
             except SchemaMismatchError as err:
-                detail = f"{article.source_ref}: {err}"
-                refused.append(quarantine_row(article.source_ref, "rows_do_not_fit", detail))
+                refused.append(_refused(article, "rows_do_not_fit", str(err)))
+                fitting.append(_article_only(article, when.get(article.article_id)))
         return _tables(fitting), refused
+
+
+def _refused(article: Article, reason: str, problem: str) -> dict:
+    detail = (
+        f"{article.source_ref}: {problem}; the article is kept, `summitry reprocess` retries it"
+    )
+    return quarantine_row(article.source_ref, reason, detail, kept=True)
 
 
 def _tables(extracted: Iterable[ArticleRows]) -> dict[str, pa.Table]:
@@ -120,30 +155,59 @@ def _tables(extracted: Iterable[ArticleRows]) -> dict[str, pa.Table]:
     return {name: rows_to_table(name, rows) for name, rows in by_table.items()}
 
 
-def new_articles(articles: Iterable[Article], known: set[str]) -> list[Article]:
-    """Return the articles whose ids are not in `known`, adding theirs to it."""
+def new_articles(
+    articles: Iterable[Article], known: set[str], hashes: set[str] | None = None
+) -> list[Article]:
+    """Return the articles whose ids are not in `known` and whose text's content hash is
+    not in `hashes` (if given), adding theirs to both."""
     fresh = []
     for article in articles:
-        if article.article_id not in known:
-            known.add(article.article_id)
-            fresh.append(article)
+        digest = content_hash(article.text) if hashes is not None else None
+        if article.article_id in known or (hashes is not None and digest in hashes):
+            continue
+        known.add(article.article_id)
+        if hashes is not None:
+            hashes.add(digest)
+        fresh.append(article)
     return fresh
 
 
 def summarise(
-    totals: Counter, discovery: Discovery, result: PublishResult, warehouse: Path
+    totals: Counter,
+    discovery: Discovery,
+    result: PublishResult,
+    warehouse: Path,
+    merged_before: int = 0,
 ) -> dict:
-    """Return the run's summary: what was read, what is new, what the warehouse now holds."""
+    """Return the run's summary: what was read, what is new, what the warehouse now holds.
+
+    `merged_before` is how many reports had been merged into another's meeting before.
+    """
+    counts = result.row_counts
+    merged = counts.get("meeting_mentions", 0) - counts.get("meetings", 0)
     return {
         "run_id": result.run_id,
         "warehouse": str(warehouse),
         "files": len(discovery.files),
         "ignored_files": discovery.ignored,
+        "feeds": totals["feeds"],
+        "feeds_read": totals["feeds_read"],
+        "feeds_not_modified": totals["feeds_not_modified"],
+        "feeds_failed": totals["feeds_failed"],
+        "pages_read": totals["pages_read"],
+        "pages_not_modified": totals["pages_not_modified"],
+        "pages_failed": totals["pages_failed"],
+        "pages_known": totals["pages_known"],
         "articles_read": totals["articles_read"],
         "new_articles": totals["new_articles"],
+        "updated_articles": result.superseded,
         "quarantined": totals["quarantined"],
+        "kept_with_warning": totals["kept"],
         "new_meeting_mentions": totals["meeting_mentions"],
-        "meetings": result.row_counts.get("meetings", 0),
+        "meetings": counts.get("meetings", 0),
+        "merged_reports": merged,
+        "newly_merged_reports": merged - merged_before,
+        "stale_articles": totals["stale_articles"],
         "top_country_pairs": result.top_country_pairs,
     }
 
@@ -164,51 +228,160 @@ def discover_inputs(inputs: list[str]) -> Discovery:
 )
 def extract_batch(batch: ArticleBatch, staging: Path, batch_number: int) -> dict[str, int]:
     """Extract a batch of new articles, stage its rows as Parquet and return row counts."""
-    tables, refused = extract_batch_tables(batch.articles)
+    tables, refused = extract_batch_tables(batch.articles, batch.ingested_at)
     quarantine = batch.quarantine + refused
     tables["quarantine"] = rows_to_table("quarantine", quarantine)
+    tables["fetch_state"] = rows_to_table("fetch_state", batch.fetch_state)
     stage_batch(staging, batch_number, tables)
     return {
         "new_articles": tables["articles"].num_rows,
         "meeting_mentions": tables["meeting_mentions"].num_rows,
         "quarantined": len(quarantine),
+        "kept": sum(1 for row in quarantine if row.get("kept")),
     }
 
 
+@task(name="read-feeds", cache_policy=NO_CACHE)
+def read_feeds_task(
+    feeds: list[str], state: dict[str, dict], settings: FetchSettings, now: datetime
+) -> FeedRound:
+    """Ask every feed for its entries; return the pages to fetch."""
+    return read_feeds(feeds, state, settings, now)
+
+
+@task(
+    name="read-pages",
+    task_run_name="read-pages-{batch_number}",
+    cache_policy=NO_CACHE,
+)
+def read_pages_task(
+    jobs: list[PageJob], settings: FetchSettings, now: datetime, batch_number: int
+) -> tuple[ArticleBatch, Counter]:
+    """Fetch a batch of pages and read their articles."""
+    return read_pages(jobs, settings, now)
+
+
 @task(name="publish", cache_policy=NO_CACHE)
-def publish_warehouse(warehouse: Path, staging: Path, run_id: str) -> PublishResult:
+def publish_warehouse(
+    warehouse: Path, staging: Path, run_id: str, reread: bool = True
+) -> PublishResult:
     """Merge, write the new snapshot and catalog, and swap them in."""
-    return publish(warehouse, staging, run_id)
+    return publish(warehouse, staging, run_id, reread=reread)
+
+
+def fetch_settings(options: Mapping | None) -> FetchSettings:
+    """Return fetch settings from a mapping of `FetchSettings` field names (from TOML)."""
+    known = {f.name for f in fields(FetchSettings)}
+    unknown = sorted(set(options or {}) - known)
+    if unknown:
+        raise ValueError(f"unknown fetch setting {unknown[0]!r}; known: {', '.join(sorted(known))}")
+    return FetchSettings(**(options or {}))
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 @flow(name="summitry-pipeline")
 def summitry_pipeline(
-    inputs: list[str], warehouse: str, batch_size: int = DEFAULT_BATCH_SIZE
+    inputs: list[str],
+    warehouse: str,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    feeds: list[str] | None = None,
+    fetch: dict | None = None,
 ) -> dict:
-    """Read `inputs` (folders or files), extract new articles and publish to `warehouse`.
+    """Read `inputs` (folders or files) and `feeds` (RSS/Atom URLs), extract the articles
+    the warehouse has not seen and publish to `warehouse`. `fetch` holds `FetchSettings`.
 
-    Returns a summary: articles read, new and quarantined, meetings, top country pairs.
+    Returns a summary: articles read, new and quarantined, feeds and pages, meetings and
+    merged reports, top country pairs.
     """
     logger = get_run_logger()
+    settings = fetch_settings(fetch)
+    root = Path(warehouse).resolve()
+    run_id, now = new_run_id(), datetime.now(UTC)
+    totals: Counter = Counter()
+    with locked(root):
+        staging = staging_dir(root, run_id)
+        try:
+            known = known_articles(root, EXTRACTOR_VERSION)
+            totals["stale_articles"] = known.stale
+            merged_before = row_count(root, "meeting_mentions") - row_count(root, "meetings")
+            discovery = discover_inputs(inputs)
+            batches: Iterator[tuple[ArticleBatch, Counter]] = (
+                (batch, Counter()) for batch in read_batches(discovery.files, batch_size)
+            )
+            if feeds:
+                batches = chain(batches, _web_batches(feeds, root, settings, now, batch_size))
+                totals["feeds"] = len(set(feeds))
+            for number, (batch, counts) in enumerate(batches):
+                totals.update(counts)
+                _extract_new(batch, known, now, staging, number, totals, logger)
+            result = publish_warehouse(root, staging, run_id)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+            with suppress(OSError):  # other runs' leftovers stay for inspection
+                staging.parent.rmdir()
+    return summarise(totals, discovery, result, root, merged_before)
+
+
+def _web_batches(
+    feeds: list[str], root: Path, settings: FetchSettings, now: datetime, batch_size: int
+) -> Iterator[tuple[ArticleBatch, Counter]]:
+    """Yield the feeds' problems and state first, then the new pages batch by batch, each
+    with counts of what fetching did."""
+    state = read_fetch_state(root)
+    round_ = read_feeds_task(feeds, state, settings, now)
+    yield ArticleBatch(quarantine=round_.quarantine, fetch_state=round_.fetch_state), round_.counts
+    for number, jobs in enumerate(_chunks(round_.jobs, batch_size)):
+        yield read_pages_task(jobs, settings, now, number)
+
+
+def _extract_new(
+    batch: ArticleBatch,
+    known: KnownArticles,
+    now: datetime,
+    staging: Path,
+    number: int,
+    totals: Counter,
+    logger,
+) -> None:
+    totals["articles_read"] += len(batch.articles)
+    fresh = new_articles(batch.articles, known.ids, known.content_hashes)
+    if fresh or batch.quarantine or batch.fetch_state:  # a re-run skips known batches whole
+        ingested = {article.article_id: now for article in fresh}
+        todo = ArticleBatch(fresh, batch.quarantine, batch.fetch_state, ingested)
+        totals.update(extract_batch(todo, staging, number))
+    logger.info("batch %d: %d read, %d new", number, len(batch.articles), len(fresh))
+
+
+@flow(name="summitry-reprocess")
+def summitry_reprocess(
+    warehouse: str, batch_size: int = DEFAULT_BATCH_SIZE, stale_only: bool = False
+) -> dict:
+    """Re-extract the warehouse's current articles from their stored text with the current
+    extractor (only those an older extractor made, with `stale_only`), and publish.
+
+    Nothing is fetched or read from the inputs. Returns a summary like the pipeline's.
+    """
     root = Path(warehouse).resolve()
     run_id = new_run_id()
     totals: Counter = Counter()
     with locked(root):
         staging = staging_dir(root, run_id)
         try:
-            discovery = discover_inputs(inputs)
-            known = known_article_ids(root)
-            for number, batch in enumerate(read_batches(discovery.files, batch_size)):
+            merged_before = row_count(root, "meeting_mentions") - row_count(root, "meetings")
+            only = EXTRACTOR_VERSION if stale_only else None
+            for number, batch in enumerate(stored_articles(root, batch_size, skip_version=only)):
                 totals["articles_read"] += len(batch.articles)
-                fresh = ArticleBatch(new_articles(batch.articles, known), batch.quarantine)
-                if fresh.articles or fresh.quarantine:  # a re-run skips known batches whole
-                    totals.update(extract_batch(fresh, staging, number))
-                logger.info(
-                    "batch %d: %d read, %d new", number, len(batch.articles), len(fresh.articles)
-                )
-            result = publish_warehouse(root, staging, run_id)
+                totals.update(extract_batch(batch, staging, number))
+            result = publish_warehouse(root, staging, run_id, reread=False)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-            with suppress(OSError):  # other runs' leftovers stay for inspection
+            with suppress(OSError):
                 staging.parent.rmdir()
-    return summarise(totals, discovery, result, root)
+    summary = summarise(totals, Discovery(files=[]), result, root, merged_before)
+    summary["reprocessed_articles"] = summary.pop("new_articles")
+    summary["extractor_version"] = EXTRACTOR_VERSION
+    return summary

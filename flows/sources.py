@@ -1,5 +1,8 @@
 """Find input files and read them into batches of Articles (no Prefect).
 
+Files are `.txt` (the seed format), `.jsonl` (one article per line) and `.html` pages
+(their main text, title and date, read with trafilatura).
+
 Anything that cannot be read becomes a quarantine row naming the file (and line) and the
 reason; reading never raises for bad content, so one broken file cannot stop a run.
 """
@@ -13,9 +16,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from transforms.articles import ArticleError, parse_jsonl_record, parse_txt
+from transforms.pages import parse_html
 from transforms.records import Article
 
-ARTICLE_SUFFIXES = (".txt", ".jsonl")
+ARTICLE_SUFFIXES = (".txt", ".jsonl", ".html", ".htm")
+_HTML_SUFFIXES = (".html", ".htm")
 DEFAULT_BATCH_SIZE = 500
 # A news article is a few KB; a bigger .txt is a misplaced dump, not an article.
 MAX_TXT_BYTES = 5_000_000
@@ -45,10 +50,14 @@ class ArticleBatch:
 
     articles: list[Article] = field(default_factory=list)
     quarantine: list[dict] = field(default_factory=list)
+    # Rows of `fetch_state` for the URLs these articles were fetched from.
+    fetch_state: list[dict] = field(default_factory=list)
+    # When each article (by id) first came in; new ones are stamped with the run's start.
+    ingested_at: dict[str, datetime] = field(default_factory=dict)
 
 
 def discover(inputs: Iterable[str | Path]) -> Discovery:
-    """Return the `.txt` and `.jsonl` files of `inputs` (folders recursively), sorted.
+    """Return the article files of `inputs` (folders recursively), sorted.
 
     Raises FileNotFoundError when an input does not exist.
     """
@@ -102,8 +111,11 @@ def read_batches(
 def read_file(source: SourceFile) -> Iterator[Article | dict]:
     """Yield the articles of one file, or quarantine rows for what cannot be read."""
     try:
-        if source.path.suffix.lower() == ".jsonl":
+        suffix = source.path.suffix.lower()
+        if suffix == ".jsonl":
             yield from _read_jsonl(source)
+        elif suffix in _HTML_SUFFIXES:
+            yield from _read_html(source)
         else:
             yield _read_txt(source)
     except OSError as err:
@@ -111,11 +123,37 @@ def read_file(source: SourceFile) -> Iterator[Article | dict]:
         yield quarantine_row(source.source_ref, "unreadable", f"{source.path}: {err}", True)
 
 
-def _read_txt(source: SourceFile) -> Article | dict:
+def _too_large(source: SourceFile) -> dict | None:
     size = source.path.stat().st_size
     if size > MAX_TXT_BYTES:
         detail = f"{source.path}: {size} bytes; an article is at most {MAX_TXT_BYTES}"
         return quarantine_row(source.source_ref, "too_large", detail)
+    return None
+
+
+def _read_html(source: SourceFile) -> Iterator[Article | dict]:
+    """Yield the article of an HTML page, and a kept warning if it has no date."""
+    problem = _too_large(source)
+    raw = b"" if problem else source.path.read_bytes()
+    problem = problem or _binary_or_empty(raw, source)
+    if problem:
+        yield problem
+        return
+    try:
+        article = parse_html(raw, source.source_ref)
+    except ArticleError as err:
+        yield quarantine_row(source.source_ref, "no_article_text", f"{source.path}: {err.problem}")
+        return
+    yield article
+    if article.published_date is None:
+        detail = f"{source.path}: no publication date in the page; kept without one"
+        yield quarantine_row(source.source_ref, "missing_date", detail, kept=True)
+
+
+def _read_txt(source: SourceFile) -> Article | dict:
+    problem = _too_large(source)
+    if problem:
+        return problem
     raw = source.path.read_bytes()
     problem = _binary_or_empty(raw, source)
     if problem:
@@ -177,12 +215,19 @@ def _binary_or_empty(head: bytes, source: SourceFile) -> dict | None:
     return None
 
 
-def quarantine_row(source_ref: str, reason: str, detail: str, transient: bool = False) -> dict:
-    """Return a row of the `quarantine` table, stamped now."""
+def quarantine_row(
+    source_ref: str, reason: str, detail: str, transient: bool = False, *, kept: bool = False
+) -> dict:
+    """Return a row of the `quarantine` table, stamped now.
+
+    `transient`: trying again later may help (the next run does); `kept`: the input was
+    published all the same, and the row only warns.
+    """
     return {
         "source_ref": source_ref,
         "reason": reason,
         "detail": detail,
         "transient": transient,
         "detected_at": datetime.now(UTC),
+        "kept": kept,
     }

@@ -39,7 +39,9 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from flows.sources import ArticleBatch
 from transforms.merge import build_meetings, dedupe_participants, merge_mentions
+from transforms.records import Article
 from transforms.schema import (
     DATE_BASES,
     FETCH_OUTCOMES,
@@ -113,6 +115,7 @@ class PublishResult:
     snapshot: Path
     row_counts: dict[str, int] = field(default_factory=dict)
     top_country_pairs: list[dict] = field(default_factory=list)
+    superseded: int = 0  # article versions this publish replaced with newer ones
 
 
 # --- Rows to Arrow, through the contract ----------------------------------------------------
@@ -228,6 +231,55 @@ def known_article_ids(warehouse: Path) -> set[str]:
     return set(read_table(warehouse, "articles", ["article_id"]).column(0).to_pylist())
 
 
+def row_count(warehouse: Path, table: str) -> int:
+    """Return the number of rows of a published table (0 before the first publish)."""
+    snapshot = current_snapshot(warehouse)
+    parts = _parts(snapshot / table) if snapshot else []
+    return sum(pq.ParquetFile(part).metadata.num_rows for part in parts)
+
+
+def read_fetch_state(warehouse: Path) -> dict[str, dict]:
+    """Return the last `fetch_state` row of every URL, by URL."""
+    return {row["url"]: row for row in read_table(warehouse, "fetch_state").to_pylist()}
+
+
+def stored_articles(
+    warehouse: Path, batch_size: int, skip_version: str | None = None
+) -> Iterator[ArticleBatch]:
+    """Yield the current articles of the ledger in batches, with when each came in.
+
+    With `skip_version`, articles already extracted by that version are left out.
+    """
+    snapshot = current_snapshot(warehouse)
+    parts = [str(p) for p in _parts(snapshot / "articles")] if snapshot else []
+    if not parts:
+        return
+    dataset = ds.dataset(parts, schema=TABLES["articles"])
+    batch = ArticleBatch()
+    for record_batch in dataset.to_batches(batch_size=batch_size):
+        for row in record_batch.to_pylist():
+            if row["superseded_by"] is not None or row["extractor_version"] == skip_version:
+                continue
+            batch.articles.append(_stored_article(row))
+            batch.ingested_at[row["article_id"]] = row["ingested_at"]
+            if len(batch.articles) >= batch_size:
+                yield batch
+                batch = ArticleBatch()
+    if batch.articles:
+        yield batch
+
+
+def _stored_article(row: Mapping) -> Article:
+    return Article(
+        article_id=row["article_id"],
+        source_ref=row["source_ref"],
+        text=row["text"],
+        title=row["title"],
+        published_date=row["published_date"],
+        url=row["url"],
+    )
+
+
 @dataclass(slots=True)
 class KnownArticles:
     """What the ledger already holds, for a run to take only what is new."""
@@ -258,11 +310,20 @@ def known_articles(warehouse: Path, extractor_version: str) -> KnownArticles:
 # --- Publishing -----------------------------------------------------------------------------
 
 
-def publish(warehouse: Path, staging: Path, run_id: str, sql_dir: Path = SQL_DIR) -> PublishResult:
+def publish(
+    warehouse: Path,
+    staging: Path,
+    run_id: str,
+    sql_dir: Path = SQL_DIR,
+    *,
+    reread: bool = True,
+) -> PublishResult:
     """Publish the previous snapshot plus `staging` as snapshot `run_id`, then swap it in.
 
-    Until the swap nothing visible changes; on failure the half-built snapshot and
-    catalog are removed and the error is raised.
+    `reread`: the run read its inputs again, so transient problems it did not meet again
+    have passed (a reprocess reads none, and keeps them). Until the swap nothing visible
+    changes; on failure the half-built snapshot and catalog are removed and the error is
+    raised.
     """
     warehouse = warehouse.resolve()
     previous = current_snapshot(warehouse)
@@ -270,8 +331,9 @@ def publish(warehouse: Path, staging: Path, run_id: str, sql_dir: Path = SQL_DIR
     if snapshot.exists():
         raise WarehouseError(f"snapshot {snapshot} already exists; run ids must be unique")
     try:
-        write_snapshot(snapshot, previous, staging, run_id)
+        edits = write_snapshot(snapshot, previous, staging, run_id, reread=reread)
         result = build_catalog(warehouse, snapshot, sql_dir)
+        result.superseded = len(edits.superseded)
     except BaseException:
         shutil.rmtree(snapshot, ignore_errors=True)
         (warehouse / f"{CATALOG}.tmp").unlink(missing_ok=True)
@@ -281,13 +343,18 @@ def publish(warehouse: Path, staging: Path, run_id: str, sql_dir: Path = SQL_DIR
     return result
 
 
-def write_snapshot(snapshot: Path, previous: Path | None, staging: Path, run_id: str) -> None:
-    """Write every table of the new snapshot: ledgers carried and extended, the rest rebuilt."""
+def write_snapshot(
+    snapshot: Path, previous: Path | None, staging: Path, run_id: str, *, reread: bool = True
+) -> LedgerEdits:
+    """Write every table of the new snapshot: ledgers carried and extended, the rest rebuilt.
+
+    Returns how the run changed rows already stored.
+    """
     edits = plan_edits(_ledger_parts(previous, "articles"), _parts(staging / "articles"))
     for folder, table in LEDGERS.items():
         previous_parts = _ledger_parts(previous, folder)
         _extend_ledger(snapshot / folder, table, previous_parts, staging / table, run_id, edits)
-    _write_quarantine(snapshot, previous, staging, run_id)
+    _write_quarantine(snapshot, previous, staging, run_id, reread)
     _write_fetch_state(snapshot, previous, staging, run_id)
     canonical = _write_meetings(snapshot, run_id)
     for table in REMAPPED_TABLES:
@@ -299,6 +366,7 @@ def write_snapshot(snapshot: Path, previous: Path | None, staging: Path, run_id:
         "created_at": datetime.now(UTC).isoformat(),
     }
     (snapshot / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    return edits
 
 
 def _ledger_parts(snapshot: Path | None, folder: str) -> list[Path]:
@@ -391,14 +459,17 @@ def _link_or_copy(source: Path, target: Path) -> None:
         shutil.copy2(source, target)
 
 
-def _write_quarantine(snapshot: Path, previous: Path | None, staging: Path, run_id: str) -> None:
-    """Keep the problems found before, except transient ones (retried this run), and add new.
+def _write_quarantine(
+    snapshot: Path, previous: Path | None, staging: Path, run_id: str, reread: bool = True
+) -> None:
+    """Keep the problems found before, except transient ones (retried this run, unless it
+    did not `reread` its inputs), and add new.
 
     A problem seen again keeps its first `detected_at`, so a re-run changes no row.
     """
     old = read_parts(_parts(previous / "quarantine") if previous else [], "quarantine")
     new = read_parts(_parts(staging / "quarantine"), "quarantine")
-    kept = [row for row in old.to_pylist() if not row["transient"]] + new.to_pylist()
+    kept = [row for row in old.to_pylist() if not (reread and row["transient"])] + new.to_pylist()
     rows, seen = [], set()
     for row in kept:
         key = (row["source_ref"], row["reason"], row["detail"])

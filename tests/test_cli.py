@@ -13,7 +13,7 @@ from transforms import extract
 from transforms.records import Extraction
 
 
-@pytest.mark.parametrize("command", [[], ["run"], ["query"], ["evaluate"]], ids=str)
+@pytest.mark.parametrize("command", [[], ["run"], ["reprocess"], ["query"], ["evaluate"]], ids=str)
 def test_every_command_has_help(command, capsys):
     with pytest.raises(SystemExit) as exited:
         cli.main([*command, "--help"])
@@ -27,6 +27,26 @@ def test_run_with_a_missing_input_fails_clearly(tmp_path, capsys):
     missing = tmp_path / "nowhere"
     assert cli.main(["run", "--input", str(missing), "--warehouse", str(tmp_path)]) == 2
     assert f"input {missing} does not exist" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([], "nothing to read: give --input, --feed or --sources"),
+        (["--feed", "news.example/rss"], "--feed: 'news.example/rss' is not an http(s) URL"),
+        (["--sources", "none.toml"], "none.toml: cannot read it"),
+    ],
+    ids=["nothing", "bad-feed", "no-sources-file"],
+)
+def test_run_refuses_what_it_cannot_read(tmp_path, capsys, monkeypatch, args, message):
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["run", *args]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_reprocess_without_a_warehouse(tmp_path, capsys):
+    assert cli.main(["reprocess", "--warehouse", str(tmp_path)]) == 2
+    assert "run `summitry run` first" in capsys.readouterr().err
 
 
 def test_run_refuses_a_batch_size_below_one(tmp_path, capsys):

@@ -7,7 +7,7 @@ import pytest
 
 from flows import pipeline
 from flows.warehouse import CATALOG
-from transforms.articles import make_article
+from transforms.articles import content_hash, make_article
 from transforms.records import Extraction
 from transforms.schema import TABLES
 
@@ -45,19 +45,24 @@ def fake_extract(monkeypatch):
     monkeypatch.setattr(pipeline.extract, "extract_article", fake_extractor)
 
 
-def test_failing_article_is_quarantined_and_the_batch_goes_on(fake_extract):
+def test_failing_article_is_quarantined_kept_and_the_batch_goes_on(fake_extract):
     articles = [make_article(t, f"{i}.txt") for i, t in enumerate(["Talks.", "explode", "More."])]
     tables, refused = pipeline.extract_batch_tables(articles)
-    assert tables["articles"].num_rows == tables["meeting_mentions"].num_rows == 2
+    assert tables["meeting_mentions"]["article_id"].to_pylist() == [
+        articles[0].article_id,
+        articles[2].article_id,
+    ]
+    assert tables["articles"].num_rows == 3  # its text stays, for `summitry reprocess`
     [row] = refused
-    assert (row["source_ref"], row["reason"]) == ("1.txt", "extraction_failed")
+    assert (row["source_ref"], row["reason"], row["kept"]) == ("1.txt", "extraction_failed", True)
     assert "KeyError" in row["detail"]
 
 
 def test_article_whose_rows_do_not_fit_is_quarantined_naming_the_column(fake_extract):
     articles = [make_article(t, f"{i}.txt") for i, t in enumerate(["Talks.", "telepathy"])]
     tables, refused = pipeline.extract_batch_tables(articles)
-    assert tables["articles"]["source_ref"].to_pylist() == ["0.txt"]
+    assert tables["meeting_mentions"]["article_id"].to_pylist() == [articles[0].article_id]
+    assert tables["articles"]["source_ref"].to_pylist() == ["0.txt", "1.txt"]
     [row] = refused
     assert row["reason"] == "rows_do_not_fit"
     assert "table meeting_mentions, column mode" in row["detail"]
@@ -77,6 +82,13 @@ def test_new_articles_skips_known_and_repeated_ids():
     known = {other.article_id}
     assert pipeline.new_articles([first, again, other], known) == [first]
     assert first.article_id in known
+
+
+def test_new_articles_skips_known_content_under_another_title():
+    stored = make_article("Talks.", "a.txt", title="Talks")
+    retitled = make_article("Talks.", "b.txt", title="Talks in Bree")
+    hashes = {content_hash(stored.text)}
+    assert pipeline.new_articles([retitled], {stored.article_id}, hashes) == []
 
 
 # --- Whole flow runs (Prefect) ------------------------------------------------------------------

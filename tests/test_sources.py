@@ -28,10 +28,16 @@ def test_discover_recurses_and_counts_ignored_files(tmp_path):
     write(tmp_path / "deep" / "er" / "a.TXT", ARNOR)
     write(tmp_path / "feed.jsonl", jsonl({"text": "x"}))
     write(tmp_path / "notes.md", "ignored")
+    write(tmp_path / "page.html", "<html></html>")
     write(tmp_path / "photo.jpg", b"\xff\xd8")
     write(tmp_path / ".hidden" / "c.txt", ARNOR)
     found = discover([tmp_path])
-    assert [f.source_ref for f in found.files] == ["b.txt", "deep/er/a.TXT", "feed.jsonl"]
+    assert [f.source_ref for f in found.files] == [
+        "b.txt",
+        "deep/er/a.TXT",
+        "feed.jsonl",
+        "page.html",
+    ]
     assert found.ignored == 3
 
 
@@ -60,6 +66,9 @@ def read_one(path) -> list:
         ("empty.jsonl", b"", "empty_file"),
         ("blank.jsonl", b"\n\n  \n", "empty_file"),
         ("binary.jsonl", b"\x00\x01\x02", "binary_file"),
+        ("empty.html", b"", "empty_file"),
+        ("binary.html", b"\x00\x01<html>", "binary_file"),
+        ("menu.html", b"<html><body><nav>Home | World</nav></body></html>", "no_article_text"),
     ],
 )
 def test_bad_files_are_quarantined_with_a_reason(tmp_path, name, content, reason):
@@ -98,6 +107,26 @@ def test_undecodable_jsonl_line_spoils_only_that_line(tmp_path):
     first, second = read_one(path)
     assert (first["source_ref"], first["reason"]) == ("feed.jsonl#L1", "undecodable")
     assert second.text == "Talks in Bree."
+
+
+GONDOR_PAGE = (
+    "<html><head><title>Arnor and Gondor</title>{meta}</head><body><nav>Home</nav>"
+    "<article><p>The King of Arnor met the Steward of Gondor in Osgiliath to discuss trade and "
+    "the fords.</p></article></body></html>"
+)
+DATE_META = '<meta property="article:published_time" content="2025-03-04">'
+
+
+def test_html_page_is_read_as_an_article(tmp_path):
+    [article] = read_one(write(tmp_path / "a.html", GONDOR_PAGE.format(meta=DATE_META)))
+    assert article.text.startswith("The King of Arnor met")
+    assert (article.title, article.published_date.isoformat()) == ("Arnor and Gondor", "2025-03-04")
+
+
+def test_html_page_without_a_date_is_kept_with_a_warning(tmp_path):
+    article, row = read_one(write(tmp_path / "a.htm", GONDOR_PAGE.format(meta="")))
+    assert article.published_date is None
+    assert (row["reason"], row["kept"]) == ("missing_date", True)
 
 
 def test_unreadable_file_is_a_transient_quarantine(tmp_path):

@@ -42,6 +42,7 @@ def parse_html(
         include_comments=False,
         include_tables=False,
         deduplicate=False,
+        favor_precision=True,  # a menu line in the text is worse than a lost caption
     )
     text = (document.text or "") if document is not None else ""
     if len(text.strip()) < MIN_TEXT_CHARS:

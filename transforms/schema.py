@@ -132,6 +132,8 @@ FETCH_STATE = _schema(
     _f("entry_stamp", _STR),
     _f("content_hash", _STR),
     _f("failures", _INT, False),
+    # Whether the last failure may pass, so that the next run asks again.
+    _f("transient", pa.bool_()),
     _f("checked_at", _TS, False),
     _f("changed_at", _TS),
 )
