@@ -266,7 +266,7 @@ def format_summary(summary: dict, seconds: float) -> str:
         + ".",
         f"Warehouse {summary['warehouse']}: {_many(summary['meetings'], 'meeting')}"
         f" ({_many(summary['new_meeting_mentions'], 'new mention')}"
-        + (f", {_many(merged, 'report')} merged into meetings already reported" if merged else "")
+        + (f", {merged} merged with other reports of the same meeting" if merged else "")
         + ").",
     ]
     pairs = summary["top_country_pairs"]

@@ -11,13 +11,13 @@ Layout of `<wh>`:
 
 Publishing writes a whole new snapshot and a new catalog beside the live ones and then
 swaps them in with `os.replace`, so a failure before the swap leaves the previous
-warehouse as it was. `articles` and the record ledgers grow by one part per run; a part is
-carried into the next snapshot as a hard link unless the run changes its rows (a newer
-version of an article supersedes it, or it is re-extracted), then as an edited copy.
-`meetings` is rebuilt from all mentions on every publish, merging the reports of one
-meeting across articles; `meeting_mentions`, `statements` and `topics` are the ledgers
-with each meeting id replaced by its merged meeting's (linked when nothing changes), and
-`meeting_participants`, `quarantine` and `fetch_state` are rebuilt whole.
+warehouse as it was. `articles` and the record ledgers grow by one part per run, carried
+from snapshot to snapshot as hard links or, when a run changes their rows, as edited
+copies (`flows.ledger`). `meetings` is rebuilt from all mentions on every publish,
+merging the reports of one meeting across articles; `meeting_mentions`, `statements` and
+`topics` are the ledgers with each meeting id replaced by its merged meeting's (linked
+when nothing changes), and `meeting_participants`, `quarantine` and `fetch_state` are
+rebuilt whole.
 """
 
 from __future__ import annotations
@@ -39,6 +39,19 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from flows.ledger import (
+    LEDGERS,
+    REMAPPED_TABLES,
+    LedgerEdits,
+    extend_ledger,
+    ledger_parts,
+    part_files,
+    plan_edits,
+    publish_remapped,
+    read_parts,
+    remap,
+    write_parquet,
+)
 from flows.sources import ArticleBatch
 from transforms.merge import build_meetings, dedupe_participants, merge_mentions
 from transforms.records import Article
@@ -50,7 +63,6 @@ from transforms.schema import (
     STATUSES,
     TABLES,
 )
-from transforms.versions import supersessions
 
 DEFAULT_WAREHOUSE = Path("warehouse")
 CATALOG = "summitry.duckdb"
@@ -59,23 +71,8 @@ DUCKDB_CONFIG = {"autoinstall_known_extensions": False}
 # DuckDB 2.0's own format cannot be opened by 1.x clients (BI plugins, Evidence).
 CATALOG_STORAGE_VERSION = "v1.4.0"
 
-# Ledgers (snapshot folder -> table whose schema and staged rows they hold): each run adds
-# one part file of its new rows. Record ledgers keep the meeting ids as each article
-# reported them, so merges can be redone as reports arrive, and the participant ledger
-# keeps every article's rows before deduplication.
-LEDGERS = {
-    "articles": "articles",
-    "_ledger/meeting_mentions": "meeting_mentions",
-    "_ledger/statements": "statements",
-    "_ledger/topics": "topics",
-    "_ledger/meeting_participants": "meeting_participants",
-}
-# Published from their ledger with merged meeting ids.
-REMAPPED_TABLES = ("meeting_mentions", "statements", "topics")
-EMPTY_PART = "part-empty.parquet"
 # Mention columns the merge does not need; skipping them keeps a big rebuild small.
 _MENTION_ONLY = ("evidence", "evidence_start", "evidence_end", "extractor_version")
-_VERSION_COLUMNS = ["article_id", "url", "source_ref", "ingested_at", "superseded_by"]
 ALLOWED_VALUES = {
     "mode": MODES,
     "status": STATUSES,
@@ -95,16 +92,6 @@ class SchemaMismatchError(ValueError):
 
 class WarehouseError(RuntimeError):
     """The warehouse folder is in a state the pipeline cannot work with."""
-
-
-@dataclass(slots=True)
-class LedgerEdits:
-    """How one publish changes rows already in the ledgers (or staged earlier in the run)."""
-
-    # Articles staged again (re-extracted): their stored rows give way to the staged ones.
-    replaced: set[str] = field(default_factory=set)
-    # Old version -> newer version: the old article row stays, marked; its records go.
-    superseded: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -163,29 +150,10 @@ def _check_column(table: str, column: pa.Field, values: pa.ChunkedArray) -> None
             raise SchemaMismatchError(table, column.name, f"{unknown[0]!r} is not one of {allowed}")
 
 
-def write_parquet(table: pa.Table, path: Path) -> None:
-    """Write one Parquet file, creating its folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(table, path, compression="zstd")
-
-
-def read_parts(parts: Sequence[Path], table: str, columns: list[str] | None = None) -> pa.Table:
-    """Return the rows of `parts` in file order, as `table`'s schema (old files gain nulls)."""
-    schema = TABLES[table]
-    if columns:
-        schema = pa.schema([schema.field(c) for c in columns], metadata=schema.metadata)
-    pieces = [pq.read_table(p, schema=schema, columns=columns) for p in parts]
-    return pa.concat_tables(pieces) if pieces else schema.empty_table()
-
-
 def read_table(warehouse: Path, table: str, columns: list[str] | None = None) -> pa.Table:
     """Return a published table of `warehouse` (empty if nothing was published yet)."""
     snapshot = current_snapshot(warehouse)
-    return read_parts(_parts(snapshot / table) if snapshot else [], table, columns)
-
-
-def _parts(folder: Path) -> list[Path]:
-    return sorted(folder.glob("part-*.parquet"))
+    return read_parts(part_files(snapshot / table) if snapshot else [], table, columns)
 
 
 # --- Runs, staging and the lock -------------------------------------------------------------
@@ -234,7 +202,7 @@ def known_article_ids(warehouse: Path) -> set[str]:
 def row_count(warehouse: Path, table: str) -> int:
     """Return the number of rows of a published table (0 before the first publish)."""
     snapshot = current_snapshot(warehouse)
-    parts = _parts(snapshot / table) if snapshot else []
+    parts = part_files(snapshot / table) if snapshot else []
     return sum(pq.ParquetFile(part).metadata.num_rows for part in parts)
 
 
@@ -251,7 +219,7 @@ def stored_articles(
     With `skip_version`, articles already extracted by that version are left out.
     """
     snapshot = current_snapshot(warehouse)
-    parts = [str(p) for p in _parts(snapshot / "articles")] if snapshot else []
+    parts = [str(p) for p in part_files(snapshot / "articles")] if snapshot else []
     if not parts:
         return
     dataset = ds.dataset(parts, schema=TABLES["articles"])
@@ -350,15 +318,15 @@ def write_snapshot(
 
     Returns how the run changed rows already stored.
     """
-    edits = plan_edits(_ledger_parts(previous, "articles"), _parts(staging / "articles"))
+    edits = plan_edits(ledger_parts(previous, "articles"), part_files(staging / "articles"))
     for folder, table in LEDGERS.items():
-        previous_parts = _ledger_parts(previous, folder)
-        _extend_ledger(snapshot / folder, table, previous_parts, staging / table, run_id, edits)
+        previous_parts = ledger_parts(previous, folder)
+        extend_ledger(snapshot / folder, table, previous_parts, staging / table, run_id, edits)
     _write_quarantine(snapshot, previous, staging, run_id, reread)
     _write_fetch_state(snapshot, previous, staging, run_id)
     canonical = _write_meetings(snapshot, run_id)
     for table in REMAPPED_TABLES:
-        _publish_remapped(snapshot, table, canonical)
+        publish_remapped(snapshot, table, canonical)
     _write_participants(snapshot, run_id, canonical)
     manifest = {
         "run_id": run_id,
@@ -369,96 +337,6 @@ def write_snapshot(
     return edits
 
 
-def _ledger_parts(snapshot: Path | None, folder: str) -> list[Path]:
-    """Return a ledger's parts in `snapshot`; snapshots from before `_ledger/` kept the
-    mention, statement and topic ledgers in the published folders."""
-    if snapshot is None:
-        return []
-    parts = _parts(snapshot / folder)
-    if not parts and not (snapshot / folder).is_dir() and folder.startswith("_ledger/"):
-        parts = _parts(snapshot / folder.removeprefix("_ledger/"))
-    return parts
-
-
-def plan_edits(stored_parts: Sequence[Path], staged_parts: Sequence[Path]) -> LedgerEdits:
-    """Return which stored (or staged) articles the staged articles replace or supersede."""
-    stored = read_parts(stored_parts, "articles", _VERSION_COLUMNS).to_pylist()
-    staged = read_parts(staged_parts, "articles", _VERSION_COLUMNS).to_pylist()
-    stored_ids = {row["article_id"] for row in stored}
-    replaced = {row["article_id"] for row in staged} & stored_ids
-    return LedgerEdits(replaced=replaced, superseded=supersessions(stored, staged))
-
-
-def _extend_ledger(
-    folder: Path,
-    table: str,
-    previous_parts: list[Path],
-    staged: Path,
-    run_id: str,
-    edits: LedgerEdits,
-) -> None:
-    """Carry the previous parts and add this run's; parts whose rows the run changes are
-    written edited, the others carried as hard links (part files are never changed)."""
-    folder.mkdir(parents=True)
-    retired = edits.replaced | edits.superseded.keys()
-    for part in previous_parts:
-        if part.name == EMPTY_PART:
-            continue
-        if retired.isdisjoint(_column_values(part, "article_id")):
-            _link_or_copy(part, folder / part.name)
-        else:
-            _edit_part([part], folder / part.name, table, retired, edits.superseded)
-    staged_parts = _parts(staged)
-    if staged_parts:
-        target = folder / f"part-{run_id}.parquet"
-        _edit_part(staged_parts, target, table, set(edits.superseded), edits.superseded)
-    if not _parts(folder):
-        write_parquet(TABLES[table].empty_table(), folder / EMPTY_PART)
-
-
-def _column_values(part: Path, column: str) -> set:
-    return set(pq.read_table(part, columns=[column]).column(0).to_pylist())
-
-
-def _edit_part(
-    parts: list[Path], target: Path, table: str, drop: set[str], superseded: Mapping[str, str]
-) -> None:
-    """Write the rows of `parts` as one part, one batch in memory, without the articles in
-    `drop`; article rows of `superseded` stay, marked with their newer version instead.
-    Writes nothing when no row is left."""
-    schema = TABLES[table]
-    if table == "articles":
-        drop = drop - superseded.keys()
-    drop_ids = pa.array(sorted(drop), pa.string())
-    writer = None
-    try:
-        for batch in ds.dataset([str(p) for p in parts], schema=schema).to_batches():
-            rows = pa.Table.from_batches([batch], schema)
-            rows = rows.filter(pc.invert(pc.is_in(rows["article_id"], value_set=drop_ids)))
-            if table == "articles" and superseded:
-                rows = _mark_superseded(rows, superseded)
-            if rows.num_rows:
-                writer = writer or pq.ParquetWriter(target, schema, compression="zstd")
-                writer.write_table(rows)
-    finally:
-        if writer is not None:
-            writer.close()
-
-
-def _mark_superseded(rows: pa.Table, superseded: Mapping[str, str]) -> pa.Table:
-    ids, marks = rows["article_id"].to_pylist(), rows["superseded_by"].to_pylist()
-    newer = [superseded.get(article_id, mark) for article_id, mark in zip(ids, marks, strict=True)]
-    column = rows.schema.get_field_index("superseded_by")
-    return rows.set_column(column, rows.schema.field(column), pa.array(newer, pa.string()))
-
-
-def _link_or_copy(source: Path, target: Path) -> None:
-    try:
-        os.link(source, target)
-    except OSError:  # a filesystem without hard links
-        shutil.copy2(source, target)
-
-
 def _write_quarantine(
     snapshot: Path, previous: Path | None, staging: Path, run_id: str, reread: bool = True
 ) -> None:
@@ -467,8 +345,8 @@ def _write_quarantine(
 
     A problem seen again keeps its first `detected_at`, so a re-run changes no row.
     """
-    old = read_parts(_parts(previous / "quarantine") if previous else [], "quarantine")
-    new = read_parts(_parts(staging / "quarantine"), "quarantine")
+    old = read_parts(part_files(previous / "quarantine") if previous else [], "quarantine")
+    new = read_parts(part_files(staging / "quarantine"), "quarantine")
     kept = [row for row in old.to_pylist() if not (reread and row["transient"])] + new.to_pylist()
     rows, seen = [], set()
     for row in kept:
@@ -482,8 +360,8 @@ def _write_quarantine(
 
 def _write_fetch_state(snapshot: Path, previous: Path | None, staging: Path, run_id: str) -> None:
     """Keep the last known state of every URL: this run's requests update the previous."""
-    old = read_parts(_parts(previous / "fetch_state") if previous else [], "fetch_state")
-    new = read_parts(_parts(staging / "fetch_state"), "fetch_state")
+    old = read_parts(part_files(previous / "fetch_state") if previous else [], "fetch_state")
+    new = read_parts(part_files(staging / "fetch_state"), "fetch_state")
     latest = {row["url"]: row for row in old.to_pylist() + new.to_pylist()}
     rows = [latest[url] for url in sorted(latest)]
     target = snapshot / "fetch_state" / f"part-{run_id}.parquet"
@@ -493,9 +371,11 @@ def _write_fetch_state(snapshot: Path, previous: Path | None, staging: Path, run
 def _write_meetings(snapshot: Path, run_id: str) -> dict[str, str]:
     """Write `meetings`, merged over all mentions; return reported -> merged meeting ids."""
     columns = [c for c in TABLES["meeting_mentions"].names if c not in _MENTION_ONLY]
-    ledger = _parts(snapshot / "_ledger" / "meeting_mentions")
+    ledger = part_files(snapshot / "_ledger" / "meeting_mentions")
     mentions = read_parts(ledger, "meeting_mentions", columns)
-    dates = read_parts(_parts(snapshot / "articles"), "articles", ["article_id", "published_date"])
+    dates = read_parts(
+        part_files(snapshot / "articles"), "articles", ["article_id", "published_date"]
+    )
     published = {row["article_id"]: row["published_date"] for row in dates.to_pylist()}
     merged, canonical = merge_mentions(mentions.to_pylist(), published)
     rows = build_meetings(merged, published)
@@ -503,28 +383,11 @@ def _write_meetings(snapshot: Path, run_id: str) -> dict[str, str]:
     return canonical
 
 
-def _publish_remapped(snapshot: Path, table: str, canonical: Mapping[str, str]) -> None:
-    """Publish a record ledger with merged meeting ids; parts no merge touches are linked."""
-    folder = snapshot / table
-    folder.mkdir(parents=True)
-    for part in _parts(snapshot / "_ledger" / table):
-        reported = _column_values(part, "meeting_id") - {None}
-        if all(canonical.get(m, m) == m for m in reported):
-            _link_or_copy(part, folder / part.name)
-            continue
-        rows = pq.read_table(part, schema=TABLES[table])
-        write_parquet(_remap(rows, canonical), folder / part.name)
-
-
-def _remap(rows: pa.Table, canonical: Mapping[str, str]) -> pa.Table:
-    merged = [canonical.get(m, m) for m in rows["meeting_id"].to_pylist()]
-    column = rows.schema.get_field_index("meeting_id")
-    return rows.set_column(column, rows.schema.field(column), pa.array(merged, pa.string()))
-
-
 def _write_participants(snapshot: Path, run_id: str, canonical: Mapping[str, str]) -> None:
-    raw = read_parts(_parts(snapshot / "_ledger" / "meeting_participants"), "meeting_participants")
-    rows = dedupe_participants(_remap(raw, canonical).to_pylist())
+    raw = read_parts(
+        part_files(snapshot / "_ledger" / "meeting_participants"), "meeting_participants"
+    )
+    rows = dedupe_participants(remap(raw, canonical).to_pylist())
     target = snapshot / "meeting_participants" / f"part-{run_id}.parquet"
     write_parquet(rows_to_table("meeting_participants", rows), target)
 

@@ -1,0 +1,180 @@
+"""The ledgers of a snapshot: part files carried from one publish to the next.
+
+`articles` and the record ledgers (`_ledger/<table>`) grow by one part file per run. A
+part is carried into the next snapshot as a hard link (part files are never changed),
+unless the run changes its rows: a newer version of an article supersedes it (the old
+article row stays, marked; its records go), or the article is re-extracted (its stored
+rows give way to the staged ones); then the part is written anew, edited. Record ledgers
+keep the meeting ids each article reported; the published `meeting_mentions`,
+`statements` and `topics` carry the merged meetings' ids instead.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+
+from transforms.schema import TABLES
+from transforms.versions import supersessions
+
+# Ledgers (snapshot folder -> table whose schema and staged rows they hold): each run adds
+# one part file of its new rows. Record ledgers keep the meeting ids as each article
+# reported them, so merges can be redone as reports arrive, and the participant ledger
+# keeps every article's rows before deduplication.
+LEDGERS = {
+    "articles": "articles",
+    "_ledger/meeting_mentions": "meeting_mentions",
+    "_ledger/statements": "statements",
+    "_ledger/topics": "topics",
+    "_ledger/meeting_participants": "meeting_participants",
+}
+# Published from their ledger with merged meeting ids.
+REMAPPED_TABLES = ("meeting_mentions", "statements", "topics")
+EMPTY_PART = "part-empty.parquet"
+_VERSION_COLUMNS = ["article_id", "url", "source_ref", "ingested_at", "superseded_by"]
+
+
+@dataclass(slots=True)
+class LedgerEdits:
+    """How one publish changes rows already in the ledgers (or staged earlier in the run)."""
+
+    # Articles staged again (re-extracted): their stored rows give way to the staged ones.
+    replaced: set[str] = field(default_factory=set)
+    # Old version -> newer version: the old article row stays, marked; its records go.
+    superseded: dict[str, str] = field(default_factory=dict)
+
+
+def part_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("part-*.parquet"))
+
+
+def read_parts(parts: Sequence[Path], table: str, columns: list[str] | None = None) -> pa.Table:
+    """Return the rows of `parts` in file order, as `table`'s schema (old files gain nulls)."""
+    schema = TABLES[table]
+    if columns:
+        schema = pa.schema([schema.field(c) for c in columns], metadata=schema.metadata)
+    pieces = [pq.read_table(p, schema=schema, columns=columns) for p in parts]
+    return pa.concat_tables(pieces) if pieces else schema.empty_table()
+
+
+def write_parquet(table: pa.Table, path: Path) -> None:
+    """Write one Parquet file, creating its folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(table, path, compression="zstd")
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # a filesystem without hard links
+        shutil.copy2(source, target)
+
+
+def ledger_parts(snapshot: Path | None, folder: str) -> list[Path]:
+    """Return a ledger's parts in `snapshot`; snapshots from before `_ledger/` kept the
+    mention, statement and topic ledgers in the published folders."""
+    if snapshot is None:
+        return []
+    parts = part_files(snapshot / folder)
+    if not parts and not (snapshot / folder).is_dir() and folder.startswith("_ledger/"):
+        parts = part_files(snapshot / folder.removeprefix("_ledger/"))
+    return parts
+
+
+def plan_edits(stored_parts: Sequence[Path], staged_parts: Sequence[Path]) -> LedgerEdits:
+    """Return which stored (or staged) articles the staged articles replace or supersede."""
+    stored = read_parts(stored_parts, "articles", _VERSION_COLUMNS).to_pylist()
+    staged = read_parts(staged_parts, "articles", _VERSION_COLUMNS).to_pylist()
+    stored_ids = {row["article_id"] for row in stored}
+    replaced = {row["article_id"] for row in staged} & stored_ids
+    return LedgerEdits(replaced=replaced, superseded=supersessions(stored, staged))
+
+
+def extend_ledger(
+    folder: Path,
+    table: str,
+    previous_parts: list[Path],
+    staged: Path,
+    run_id: str,
+    edits: LedgerEdits,
+) -> None:
+    """Carry the previous parts and add this run's; parts whose rows the run changes are
+    written edited, the others carried as hard links (part files are never changed)."""
+    folder.mkdir(parents=True)
+    retired = edits.replaced | edits.superseded.keys()
+    for part in previous_parts:
+        if part.name == EMPTY_PART:
+            continue
+        if not retired or retired.isdisjoint(_column_values(part, "article_id")):
+            link_or_copy(part, folder / part.name)
+        else:
+            _edit_part([part], folder / part.name, table, retired, edits.superseded)
+    staged_parts = part_files(staged)
+    if staged_parts:
+        target = folder / f"part-{run_id}.parquet"
+        _edit_part(staged_parts, target, table, set(edits.superseded), edits.superseded)
+    if not part_files(folder):
+        write_parquet(TABLES[table].empty_table(), folder / EMPTY_PART)
+
+
+def _column_values(part: Path, column: str) -> set:
+    return set(pq.read_table(part, columns=[column]).column(0).to_pylist())
+
+
+def _edit_part(
+    parts: list[Path], target: Path, table: str, drop: set[str], superseded: Mapping[str, str]
+) -> None:
+    """Write the rows of `parts` as one part, one batch in memory, without the articles in
+    `drop`; article rows of `superseded` stay, marked with their newer version instead.
+    Writes nothing when no row is left."""
+    schema = TABLES[table]
+    if table == "articles":
+        drop = drop - superseded.keys()
+    drop_ids = pa.array(sorted(drop), pa.string())
+    writer = None
+    try:
+        for batch in ds.dataset([str(p) for p in parts], schema=schema).to_batches():
+            rows = pa.Table.from_batches([batch], schema)
+            rows = rows.filter(pc.invert(pc.is_in(rows["article_id"], value_set=drop_ids)))
+            if table == "articles" and superseded:
+                rows = _mark_superseded(rows, superseded)
+            if rows.num_rows:
+                writer = writer or pq.ParquetWriter(target, schema, compression="zstd")
+                writer.write_table(rows)
+    finally:
+        if writer is not None:
+            writer.close()
+
+
+def _mark_superseded(rows: pa.Table, superseded: Mapping[str, str]) -> pa.Table:
+    ids, marks = rows["article_id"].to_pylist(), rows["superseded_by"].to_pylist()
+    newer = [superseded.get(article_id, mark) for article_id, mark in zip(ids, marks, strict=True)]
+    column = rows.schema.get_field_index("superseded_by")
+    return rows.set_column(column, rows.schema.field(column), pa.array(newer, pa.string()))
+
+
+def publish_remapped(snapshot: Path, table: str, canonical: Mapping[str, str]) -> None:
+    """Publish a record ledger with merged meeting ids; parts no merge touches are linked."""
+    folder = snapshot / table
+    folder.mkdir(parents=True)
+    for part in part_files(snapshot / "_ledger" / table):
+        reported = _column_values(part, "meeting_id") - {None}
+        if all(canonical.get(m, m) == m for m in reported):
+            link_or_copy(part, folder / part.name)
+            continue
+        rows = pq.read_table(part, schema=TABLES[table])
+        write_parquet(remap(rows, canonical), folder / part.name)
+
+
+def remap(rows: pa.Table, canonical: Mapping[str, str]) -> pa.Table:
+    merged = [canonical.get(m, m) for m in rows["meeting_id"].to_pylist()]
+    column = rows.schema.get_field_index("meeting_id")
+    return rows.set_column(column, rows.schema.field(column), pa.array(merged, pa.string()))
