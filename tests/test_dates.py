@@ -25,6 +25,7 @@ MONDAY = date(2025, 7, 14)
         ("met on 3 July", False, date(2025, 7, 3), "explicit"),
         ("met on March 12, 2024", False, date(2024, 3, 12), "explicit"),
         ("the summit on June 3-5", False, date(2025, 6, 3), "explicit"),
+        ("in Rome from June 3 to 6", False, date(2025, 6, 3), "explicit"),
         ("met on December 30", False, date(2024, 12, 30), "explicit"),
         ("will meet on January 8", True, date(2026, 1, 8), "explicit"),
     ],

@@ -45,11 +45,11 @@ _MONTH = (
     + r")\.?"
 )
 _MONTH_DAY = re.compile(
-    rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:\s*[-–]\s*\d{{1,2}})?"
+    rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:\s*(?:[-–]|to|and)\s*\d{{1,2}})?"
     rf"(?:,?\s+(?P<year>(?:19|20)\d\d))?\b",
 )
 _DAY_MONTH = re.compile(
-    rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:\s*[-–]\s*\d{{1,2}})?\s+{_MONTH}"
+    rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:\s*(?:[-–]|to|and)\s*\d{{1,2}})?\s+{_MONTH}"
     rf"(?:,?\s+(?P<year>(?:19|20)\d\d))?\b",
 )
 _WEEKDAY = re.compile(

@@ -41,7 +41,7 @@ _SUMMIT_NAME = re.compile(
     r"\b((?:[A-Z][\w.-]*\s+){1,5}?(?:[Ss]ummit|Conference|Forum|Dialogue|Commission meeting|"
     r"Council meeting))\b"
 )
-_IN_COUNTRY = re.compile(r"\bin\s+(?:the\s+)?$")
+_IN_COUNTRY = re.compile(r"\b(?:in|to)\s+(?:the\s+)?$")
 _CALL_ON_TO = re.compile(r"^\s+\S+(?:\s+\S+){0,6}?\s+to\s+[a-z]+")
 _SIDE_KINDS = ("person", "office", "body")
 _QUOTED = re.compile(r"[\"“][^\"”]*[\"”]|``.*?''")
