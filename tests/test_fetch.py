@@ -8,7 +8,7 @@ from news_server import NewsServer
 from flows.fetch import FetchSettings, Request, fetch_all
 
 # Short waits: a slow route sleeps past the timeout; nothing here measures time.
-QUICK = FetchSettings(timeout=0.5, retries=2, backoff=0, max_bytes=10_000, per_host=2)
+QUICK = FetchSettings(timeout=2, retries=2, backoff=0, max_bytes=10_000, per_host=2)
 
 
 @pytest.fixture

@@ -37,7 +37,7 @@ UNDATED_CALL = (
     "Kenyan President Samuel Otieno spoke by phone with Ghanaian President Kofi Mensah about "
     "regional trade, his office said."
 )
-QUICK_FETCH = {"timeout": 0.5, "retries": 1, "backoff": 0.0, "max_bytes": 20_000}
+QUICK_FETCH = {"timeout": 1.0, "retries": 1, "backoff": 0.0, "max_bytes": 20_000}
 
 
 def page(text: str) -> str:
@@ -89,7 +89,7 @@ def serve_news(server: NewsServer) -> None:
     server.route("/call.html", page(UNDATED_CALL))
     server.route("/missing.html", "gone", status=404)
     server.route("/broken.html", "oops", status=500)
-    server.route("/slow.html", page(WIRE), delay=2)
+    server.route("/slow.html", page(WIRE), delay=3)
     server.redirect("/loop.html", "/loop.html")
     server.route("/big.html", page(READOUT * 200))
     server.route("/menu.html", "<html><body><nav>Home | World | Sport</nav></body></html>")
@@ -200,7 +200,7 @@ def test_a_changed_page_supersedes_its_old_version_and_reprocess_keeps_every_id(
     wh, sources = tmp_path / "wh", tmp_path / "sources.toml"
     sources.write_text(
         f'warehouse = "wh"\nfeeds = ["{news.url("/world.xml")}"]\n'
-        "[fetch]\ntimeout = 0.5\nretries = 0\nmax_bytes = 20000\n",
+        "[fetch]\ntimeout = 1.0\nretries = 0\nmax_bytes = 20000\n",
         encoding="utf-8",
     )
     assert cli.main(["run", "--sources", str(sources)]) == 0

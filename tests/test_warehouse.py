@@ -427,7 +427,7 @@ def test_a_new_version_supersedes_the_old_one_and_its_records(tmp_path):
     publish_rows(
         wh,
         "r1",
-        articles=[article("v1", url=url, ingested_at=at(1)), article("other")],
+        articles=[article("v1", url=url, source_ref=url, ingested_at=at(1)), article("other")],
         meeting_mentions=[mention("v1", "m1"), mention("other", "m9", sides=("ITA", "ESP"))],
         meeting_participants=[participant("v1", "m1", "Claire Dubois")],
         statements=[statement("v1", "m1")],
@@ -436,7 +436,7 @@ def test_a_new_version_supersedes_the_old_one_and_its_records(tmp_path):
     publish_rows(
         wh,
         "r2",
-        articles=[article("v2", url=url, ingested_at=at(2))],
+        articles=[article("v2", url=url, source_ref=url, ingested_at=at(2))],
         meeting_mentions=[mention("v2", "m2", meeting_date=date(2025, 3, 10))],
     )
     assert query(wh, "select article_id, superseded_by from articles order by 1") == [

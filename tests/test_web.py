@@ -12,7 +12,7 @@ from flows.web import MAX_FAILURES, plan_pages, read_feeds, read_pages
 from transforms.feeds import FeedEntry
 
 NOW = datetime(2025, 3, 5, 12, tzinfo=UTC)
-QUICK = FetchSettings(timeout=0.5, retries=1, backoff=0, max_bytes=20_000)
+QUICK = FetchSettings(timeout=1, retries=1, backoff=0, max_bytes=20_000)
 
 
 def rss(*items: tuple[str, str, str | None]) -> str:
@@ -131,7 +131,7 @@ def test_pages_become_articles_with_the_entrys_title_and_date(server):
 BAD_PAGES = {
     "/missing.html": ({"body": "gone", "status": 404}, "http_error", False),
     "/broken.html": ({"body": "oops", "status": 500}, "http_error", True),
-    "/slow.html": ({"body": article_page(LEAD), "delay": 2}, "timeout", True),
+    "/slow.html": ({"body": article_page(LEAD), "delay": 3}, "timeout", True),
     "/big.html": ({"body": article_page(LEAD * 400)}, "too_large", False),
     "/empty.html": (
         {"body": "<html><body><nav>Home</nav></body></html>"},
