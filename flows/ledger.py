@@ -39,6 +39,9 @@ LEDGERS = {
 # Published from their ledger with merged meeting ids.
 REMAPPED_TABLES = ("meeting_mentions", "statements", "topics")
 EMPTY_PART = "part-empty.parquet"
+# An hourly run adds a part file to each ledger; reading thousands of small files is slow,
+# so past this many they are merged into one (a rewrite every MAX_PARTS runs with news).
+MAX_PARTS = 48
 _VERSION_COLUMNS = ["article_id", "url", "source_ref", "ingested_at", "superseded_by"]
 
 
@@ -107,12 +110,17 @@ def extend_ledger(
     edits: LedgerEdits,
 ) -> None:
     """Carry the previous parts and add this run's; parts whose rows the run changes are
-    written edited, the others carried as hard links (part files are never changed)."""
+    written edited, the others carried as hard links (part files are never changed).
+
+    At `MAX_PARTS` carried parts, they are merged into one instead, in order.
+    """
     folder.mkdir(parents=True)
     retired = edits.replaced | edits.superseded.keys()
-    for part in previous_parts:
-        if part.name == EMPTY_PART:
-            continue
+    carried = [part for part in previous_parts if part.name != EMPTY_PART]
+    if len(carried) >= MAX_PARTS:
+        _edit_part(carried, folder / carried[0].name, table, retired, edits.superseded)
+        carried = []
+    for part in carried:
         if not retired or retired.isdisjoint(_column_values(part, "article_id")):
             link_or_copy(part, folder / part.name)
         else:
@@ -140,8 +148,9 @@ def _edit_part(
         drop = drop - superseded.keys()
     drop_ids = pa.array(sorted(drop), pa.string())
     writer = None
+    batches = (b for p in parts for b in ds.dataset(str(p), schema=schema).to_batches())
     try:
-        for batch in ds.dataset([str(p) for p in parts], schema=schema).to_batches():
+        for batch in batches:  # in file order: a later row may supersede an earlier one
             rows = pa.Table.from_batches([batch], schema)
             rows = rows.filter(pc.invert(pc.is_in(rows["article_id"], value_set=drop_ids)))
             if table == "articles" and superseded:

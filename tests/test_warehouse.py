@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from flows import warehouse
+from flows import ledger, warehouse
 from flows.warehouse import (
     CATALOG,
     SchemaMismatchError,
@@ -544,3 +544,23 @@ def test_a_snapshot_from_before_the_record_ledgers_is_carried_on(tmp_path):
     publish_rows(wh, "r2", articles=[article("a3")], meeting_mentions=[mention("a3", "m1")])
     assert query(wh, "select mention_count from meetings") == [(3,)]
     assert query(wh, "select count(*) from topics") == [(1,)]
+
+
+def test_ledger_parts_are_merged_in_order_past_a_limit(tmp_path, monkeypatch):
+    monkeypatch.setattr(ledger, "MAX_PARTS", 3)
+    wh = tmp_path / "wh"
+    for number in range(1, 6):
+        run_id = f"r{number}"
+        publish_rows(
+            wh,
+            run_id,
+            articles=[article(f"a{number}")],
+            meeting_mentions=[
+                mention(f"a{number}", f"m{number}", meeting_date=date(2025, 3, number))
+            ],
+        )
+        parts = sorted(p.name for p in (wh / "current" / "articles").glob("*.parquet"))
+        assert len(parts) <= 3, (run_id, parts)
+    stored = read_parts(sorted((wh / "current" / "articles").glob("*.parquet")), "articles")
+    assert stored["article_id"].to_pylist() == ["a1", "a2", "a3", "a4", "a5"]
+    assert query(wh, "select count(*) from meeting_mentions") == [(5,)]
