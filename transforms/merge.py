@@ -9,6 +9,7 @@ the articles that name the same person at the same meeting.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -100,20 +101,26 @@ def _clusters(same_kind: list[_Reported]) -> list[list[_Reported]]:
     """Group reports of one kind into real meetings (the rule of `canonical_meeting_ids`)."""
     ordered = sorted(same_kind, key=lambda m: (m.day is None, m.day, m.meeting_id))
     written = [[m] for m in ordered if m.day is not None and m.strong]
+    written_days = [cluster[0].day for cluster in written]
     borrowed: list[list[_Reported]] = []
-    clusters = [[m] for m in ordered if m.day is None]
+    open_borrowed: list[list[_Reported]] = []  # those whose window still reaches this day
     for meeting in (m for m in ordered if m.day is not None and not m.strong):
-        near = [c for c in written if _may_join(meeting, c)]
+        low = bisect_left(written_days, meeting.day - WEAK_DATE_WINDOW)
+        high = bisect_right(written_days, meeting.day + WEAK_DATE_WINDOW)
+        near = [c for c in written[low:high] if _may_join(meeting, c)]
         if near:
             min(near, key=lambda c: (abs(c[0].day - meeting.day), c[0].day)).append(meeting)
             continue
-        # `borrowed` clusters start at their earliest day, so the window is from there.
-        joined = next((c for c in borrowed if _may_join(meeting, c)), None)
+        # Borrowed clusters start at their earliest day, so the window is from there.
+        open_borrowed = [c for c in open_borrowed if meeting.day - c[0].day <= WEAK_DATE_WINDOW]
+        joined = next((c for c in open_borrowed if _may_join(meeting, c)), None)
         if joined is None:
-            borrowed.append([meeting])
+            joined = [meeting]
+            borrowed.append(joined)
+            open_borrowed.append(joined)
         else:
             joined.append(meeting)
-    return written + borrowed + clusters
+    return written + borrowed + [[m] for m in ordered if m.day is None]
 
 
 def _may_join(meeting: _Reported, cluster: list[_Reported]) -> bool:
