@@ -87,8 +87,7 @@ def _fetch(table: object, path: Path) -> dict:
         expected = types.get(key)
         if expected is None:
             raise ConfigError(f"{path}: [fetch] has no {key!r}; known: {', '.join(sorted(types))}")
-        numeric = expected is float and isinstance(value, int) and not isinstance(value, bool)
-        if not (isinstance(value, expected) and not isinstance(value, bool)) and not numeric:
+        if not _is_a(value, expected):
             raise ConfigError(f"{path}: [fetch] {key} must be a {expected.__name__}")
         if expected in (int, float) and (value < 0 or (value == 0 and key not in _MAY_BE_ZERO)):
             least = "0 or more" if key in _MAY_BE_ZERO else "more than 0"
@@ -115,3 +114,11 @@ def run_sources(
     if not sources.inputs and not sources.feeds:
         raise ConfigError("nothing to read: give --input, --feed or --sources")
     return sources
+
+
+def _is_a(value: object, expected: type) -> bool:
+    """Whether a TOML value fits a setting's type: an int does for a float, a bool for
+    nothing but a bool (in Python, True is an int)."""
+    if isinstance(value, bool) or expected is bool:
+        return isinstance(value, bool) and expected is bool
+    return isinstance(value, expected) or (expected is float and isinstance(value, int))

@@ -1,11 +1,11 @@
 """Fetch feeds and pages over HTTP, politely and defensively (httpx; no Prefect).
 
-Every request names Summitry in its user agent, has timeouts and an overall deadline, is
-retried with backoff when the failure may pass (timeouts, dropped connections, 408, 429
-and 5xx), asks conditionally when the last answer gave an ETag or Last-Modified, stops
-reading past a size limit, and waits for a free slot of its host (a few at a time per
-host). Fetching never raises for what the web sends: each answer is a `Fetched`, with
-the problem named when there is one.
+Every request names Summitry in its user agent, keeps to what the host's robots.txt
+allows, has timeouts and an overall deadline, is retried with backoff when the failure
+may pass (timeouts, dropped connections, 408, 429 and 5xx), asks conditionally when the
+last answer gave an ETag or Last-Modified, stops reading past a size limit, and waits for
+a free slot of its host (a few at a time per host). Fetching never raises for what the
+web sends: each answer is a `Fetched`, with the problem named when there is one.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from urllib.parse import urlsplit
+from urllib.robotparser import RobotFileParser
 
 import httpx
 
@@ -50,6 +51,7 @@ class FetchSettings:
     workers: int = 8  # requests at once in all
     max_bytes: int = 5_000_000  # a bigger answer is not a news page or feed
     max_redirects: int = 5
+    respect_robots: bool = True  # ask each host's robots.txt first, once per run
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +104,7 @@ def fetch_all(
     `sleep` waits between retries (tests pass one that does not).
     """
     settings = settings or FetchSettings()
-    hosts = _HostSlots(settings.per_host)
+    hosts = _HostSlots(settings.per_host, settings.respect_robots)
     client = httpx.Client(
         headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
         timeout=httpx.Timeout(settings.timeout),
@@ -127,6 +129,9 @@ def fetch(
     if parts.scheme not in ("http", "https") or not parts.hostname:
         problem = Problem("invalid_url", f"{request.url!r} is not an http(s) URL")
         return Fetched(request.url, problem=problem)
+    refused = hosts.robots_problem(client, request.url, settings)
+    if refused is not None:
+        return Fetched(request.url, problem=refused)
     for attempt in range(settings.retries + 1):
         with hosts.slot(parts.hostname):
             answer = _get_once(client, request, settings)
@@ -226,11 +231,14 @@ def _read_body(
 
 
 class _HostSlots:
-    """At most `per_host` requests at once to one host."""
+    """At most `per_host` requests at once to one host, and each host's robots.txt."""
 
-    def __init__(self, per_host: int) -> None:
+    def __init__(self, per_host: int, respect_robots: bool = True) -> None:
         self._per_host = max(1, per_host)
         self._slots: dict[str, threading.BoundedSemaphore] = {}
+        self._robots: dict[str, RobotFileParser | Problem | None] = {}
+        self._robots_locks: dict[str, threading.Lock] = {}
+        self._respect_robots = respect_robots
         self._lock = threading.Lock()
 
     @contextmanager
@@ -239,3 +247,41 @@ class _HostSlots:
             semaphore = self._slots.setdefault(host, threading.BoundedSemaphore(self._per_host))
         with semaphore:
             yield
+
+    def robots_problem(
+        self, client: httpx.Client, url: str, settings: FetchSettings
+    ) -> Problem | None:
+        """Return why robots.txt keeps `url` from being fetched, or None if it may be."""
+        if not self._respect_robots:
+            return None
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        with self._lock:
+            lock = self._robots_locks.setdefault(origin, threading.Lock())
+        with lock:  # one request for robots.txt per host and run
+            if origin not in self._robots:
+                with self.slot(parts.hostname or ""):
+                    self._robots[origin] = _read_robots(client, origin, settings)
+        rules = self._robots[origin]
+        if isinstance(rules, Problem) or rules is None:
+            return rules
+        if rules.can_fetch(settings.user_agent, url):
+            return None
+        return Problem("robots_disallowed", f"{origin}/robots.txt disallows it for Summitry")
+
+
+def _read_robots(
+    client: httpx.Client, origin: str, settings: FetchSettings
+) -> RobotFileParser | Problem | None:
+    """Return the rules of `origin`'s robots.txt; None (anything goes) when it has none
+    (4xx) or is unusable (too large, a redirect loop); a transient problem when the host
+    cannot say (5xx, no answer), as RFC 9309 asks a crawler to stay away then."""
+    answer = _get_once(client, Request(f"{origin}/robots.txt"), settings)
+    if answer.problem is None:
+        rules = RobotFileParser()
+        rules.parse(answer.body.decode("utf-8", errors="replace").splitlines())
+        return rules
+    if not answer.problem.transient:
+        return None
+    detail = f"{origin}/robots.txt could not be read ({answer.problem.detail}); retried next run"
+    return Problem("robots_unavailable", detail, transient=True)

@@ -22,13 +22,15 @@ def test_paths_are_relative_to_the_file_and_fetch_settings_kept(tmp_path):
     path = sources_file(
         tmp_path,
         'warehouse = "../wh"\ninputs = ["articles", "/abs/feed.jsonl"]\n'
-        'feeds = ["https://news.example/rss.xml"]\n[fetch]\ntimeout = 5\nper_host = 1\n',
+        'feeds = ["https://news.example/rss.xml"]\n[fetch]\ntimeout = 5\nper_host = 1\n'
+        "respect_robots = false\n",
     )
     sources = load_sources(path)
     assert sources.inputs == [path.parent / "articles", Path("/abs/feed.jsonl")]
     assert sources.feeds == ["https://news.example/rss.xml"]
     assert sources.warehouse == path.parent / "../wh"
-    assert fetch_settings(sources.fetch).timeout == 5
+    settings = fetch_settings(sources.fetch)
+    assert (settings.timeout, settings.respect_robots) == (5, False)
 
 
 def test_the_example_file_is_valid():
@@ -48,6 +50,8 @@ def test_the_example_file_is_valid():
         ("[fetch]\nper_host = 0", "per_host must be more than 0"),
         ("[fetch]\nretries = -1", "retries must be 0 or more"),
         ("[fetch]\nagent = 'x'", "[fetch] has no 'agent'"),
+        ("[fetch]\nrespect_robots = 1", "respect_robots must be a bool"),
+        ("[fetch]\nretries = true", "retries must be a int"),
         ("warehouse = 3", "warehouse must be a path"),
     ],
 )

@@ -123,3 +123,36 @@ def test_answers_come_back_in_request_order_whatever_finishes_first(server):
     urls = [server.route(f"/{i}", f"page {i}", delay=0.05 * (3 - i)) for i in range(4)]
     answers = fetch_all([Request(u) for u in urls], FetchSettings(per_host=4, workers=4))
     assert [a.body for a in answers] == [f"page {i}".encode() for i in range(4)]
+
+
+def test_pages_robots_txt_disallows_are_not_fetched(server):
+    server.route("/robots.txt", "User-agent: *\nDisallow: /private/\n", content_type="text/plain")
+    open_page, private = (
+        server.route("/news.html", "<p>Talks.</p>"),
+        server.route("/private/a.html"),
+    )
+    answers = fetch_all([Request(open_page), Request(private)], QUICK)
+    assert [a.problem.reason if a.problem else a.status for a in answers] == [
+        200,
+        "robots_disallowed",
+    ]
+    assert server.hits("/private/a.html") == 0 and server.hits("/robots.txt") == 1
+
+
+def test_robots_txt_for_another_agent_does_not_apply(server):
+    server.route("/robots.txt", "User-agent: OtherBot\nDisallow: /\n", content_type="text/plain")
+    assert get(server.route("/news.html", "<p>Talks.</p>")).status == 200
+
+
+def test_a_host_whose_robots_txt_fails_is_left_alone_until_the_next_run(server):
+    server.route("/robots.txt", "busy", status=503)
+    answer = get(server.route("/news.html", "<p>Talks.</p>"))
+    assert (answer.problem.reason, answer.problem.transient) == ("robots_unavailable", True)
+    assert server.hits("/news.html") == 0
+
+
+def test_robots_txt_can_be_ignored(server):
+    server.route("/robots.txt", "User-agent: *\nDisallow: /\n", content_type="text/plain")
+    settings = FetchSettings(respect_robots=False)
+    assert get(server.route("/news.html", "<p>Talks.</p>"), settings).status == 200
+    assert server.requests[0][0] == "/news.html"
