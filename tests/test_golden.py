@@ -80,3 +80,19 @@ def test_every_record_carries_its_evidence():
             assert case["text"][row["evidence_start"] : row["evidence_end"]] == row["evidence"]
         for row in extraction.statements:
             assert case["text"][row["start"] : row["end"]] == row["text"]
+
+
+def test_meeting_ids_are_unique_within_an_article():
+    for path in CASES:
+        ids = [row["meeting_id"] for row in run(load(path)).meeting_mentions]
+        assert len(ids) == len(set(ids)), path.stem
+
+
+def test_two_meetings_of_one_day_get_two_ids():
+    text = (
+        "Kenyan Foreign Minister Ann Wafula met Ugandan Foreign Minister Joy Okello in Kampala "
+        "on Monday.\n\nLater on Monday, Wafula was received by Ugandan President Sam Kato."
+    )
+    case = {"id": "two-meetings", "published": "2025-03-05", "text": text}
+    rows = run(case).meeting_mentions
+    assert len(rows) == 2 and rows[0]["meeting_id"] != rows[1]["meeting_id"]

@@ -20,11 +20,25 @@ def meeting_id(report: MeetingReport, article_id: str, index: int) -> str:
     return stable_id("meeting", article_id, index, *report.sides, report.mode, report.status)
 
 
+def _meeting_ids(meetings: list[MeetingReport], article_id: str) -> dict[int, str]:
+    """Return each report's meeting id; two meetings of one article that share sides, date
+    and mode (the ministers' talks, then a call on the president) are told apart by who
+    took part."""
+    ids: dict[int, str] = {}
+    for index, report in enumerate(meetings):
+        candidate = meeting_id(report, article_id, index)
+        if candidate in ids.values():
+            names = sorted(p.name or "" for p in report.participants)
+            candidate = stable_id(candidate, *names, index)
+        ids[id(report)] = candidate
+    return ids
+
+
 def extract_article(article: Article) -> Extraction:
     """Return the meetings, participants, statements and topics found in `article`."""
     read = read_article(article.text, article.published_date, article.title)
     meetings = find_meetings(read)
-    ids = {id(m): meeting_id(m, article.article_id, i) for i, m in enumerate(meetings)}
+    ids = _meeting_ids(meetings, article.article_id)
     statements = find_statements(read, meetings, article.text)
     extraction = Extraction(article_id=article.article_id)
     for report in meetings:
