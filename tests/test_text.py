@@ -36,3 +36,10 @@ def test_offsets_point_back_into_the_text(text):
     for sentence in split_sentences(text):
         assert text[sentence.start : sentence.end] == sentence.text
         assert sentence.text == sentence.text.strip()
+
+
+@given(st.text(max_size=60))
+def test_lowered_keeps_every_offset(text):
+    from transforms.text import lowered
+
+    assert len(lowered(text)) == len(text)

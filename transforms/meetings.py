@@ -18,6 +18,7 @@ from transforms.dates import find_dates
 from transforms.lexicon import side_on
 from transforms.places import find_places
 from transforms.reading import ReadArticle, ReadSentence
+from transforms.text import lowered
 
 _NEGATION = re.compile(
     r"\b(?:not|never|no plans? to|refused to|declined to|won't|cannot|without)\s+"
@@ -83,11 +84,8 @@ def _cues(text: str) -> list[tuple[int, str]]:
     """Return (offset, mode) of the meeting cues of `text`: 'met' -> in_person, 'call' -> phone."""
     pattern, modes = _cue_pattern()
     found = []
-    lowered = text.lower()
-    if len(lowered) != len(text):  # a few letters ('İ') lower-case to two characters
-        lowered = "".join(c.lower()[0] for c in text)
     quoted = [q.span() for q in _QUOTED.finditer(text)]
-    for match in pattern.finditer(lowered):
+    for match in pattern.finditer(lowered(text)):
         if any(a <= match.start() < b for a, b in quoted):
             continue  # a visit someone speaks of is not a meeting the article reports
         mode = modes[int(match.lastgroup[1:])]

@@ -63,3 +63,13 @@ def _append(sentences: list[Sentence], text: str, start: int, end: int, paragrap
     if stripped:
         offset = start + len(chunk) - len(chunk.lstrip())
         sentences.append(Sentence(stripped, offset, offset + len(stripped), paragraph))
+
+
+def lowered(text: str) -> str:
+    """Return `text` in lower case with every offset kept (a few letters, such as 'İ',
+    lower-case to two characters; they keep their first one).
+
+    Matching lower-case patterns against it is faster than matching with IGNORECASE.
+    """
+    low = text.lower()
+    return low if len(low) == len(text) else "".join(c.lower()[0] for c in text)
