@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from transforms.text import split_sentences
+from transforms.text import lowered, split_sentences
 
 
 def texts(text: str) -> list[str]:
@@ -40,6 +40,4 @@ def test_offsets_point_back_into_the_text(text):
 
 @given(st.text(max_size=60))
 def test_lowered_keeps_every_offset(text):
-    from transforms.text import lowered
-
     assert len(lowered(text)) == len(text)
