@@ -169,7 +169,7 @@ def side_spans(text: str) -> list[tuple[int, int, str]]:
     names = lexicon.side_names()
     spans = []
     for match in _side_pattern().finditer(text):
-        form = re.sub(r"\s+", " ", match.group(1)).replace("’", "'")
+        form = " ".join(match.group(1).split()).replace("’", "'")
         spans.append((match.start(1), match.end(), names[form]))
     return spans
 
@@ -193,7 +193,7 @@ def _name_candidates(text: str, blocked: list[tuple[int, int, str]]) -> list[tup
     """Return spans of capitalised runs that could be a person's name."""
     out = []
     for match in _NAME.finditer(text):
-        tokens = list(re.finditer(r"\S+", match.group()))
+        tokens = list(_TOKENS.finditer(match.group()))
         keep = [
             t
             for t in tokens
@@ -204,7 +204,7 @@ def _name_candidates(text: str, blocked: list[tuple[int, int, str]]) -> list[tup
         for token in tokens:
             if token in keep:
                 run.append(token)
-                if re.search(r"['’]s?$", token.group()):
+                if _ENDS_POSSESSIVE.search(token.group()):
                     _flush(out, run, match.start())
                     run = []
                 continue
@@ -215,7 +215,7 @@ def _name_candidates(text: str, blocked: list[tuple[int, int, str]]) -> list[tup
 
 
 def _flush(out: list[tuple[int, int]], run: list[re.Match[str]], base: int) -> None:
-    while run and re.fullmatch(r"[a-z]+|Jr\.?|[A-Z]\.", run[0].group()):
+    while run and _NOT_A_FIRST_NAME.fullmatch(run[0].group()):
         run = run[1:]
     if run:
         out.append((base + run[0].start(), base + run[-1].end()))
@@ -251,6 +251,10 @@ def _left_context(text: str, start: int, titles, sides) -> tuple[str | None, str
     return title, side, cursor
 
 
+_TOKENS = re.compile(r"\S+")
+_ENDS_POSSESSIVE = re.compile(r"['’]s?$")
+_POSSESSIVE = re.compile(r"(?:'s|’s|’|')$")
+_NOT_A_FIRST_NAME = re.compile(r"[a-z]+|Jr\.?|[A-Z]\.")
 _HONORIFICS = re.compile(r"\s+(?:(?:Dr|Mr|Mrs|Ms|Lt|Gen|Adm|Col|Maj|Capt|Prof)\.?\s+)+")
 _ORG_QUALIFIER = re.compile(r"\s+(?:[A-Z][\w.’'-]*\s+){1,4}")
 _TITLE_COMPLEMENT = re.compile(
@@ -294,7 +298,7 @@ def _side_after_title(text: str, title_start: int, sides) -> str | None:
 def _canonical_title(word: str | None) -> str | None:
     if word is None or word.lower().startswith("counterpart"):
         return None
-    cleaned = re.sub(r"\s+", " ", word).strip()
+    cleaned = " ".join(word.split())
     return cleaned[:1].upper() + cleaned[1:] if cleaned.islower() else cleaned
 
 
@@ -323,7 +327,7 @@ def find_actors(text: str, cast: Cast) -> list[Actor]:
 
 
 def _person_at(text, start, end, titles, sides, cast, subject_title) -> Actor | None:
-    name = re.sub(r"(?:'s|’s|’|')$", "", text[start:end].rstrip(","))
+    name = _POSSESSIVE.sub("", text[start:end].rstrip(","))
     end = start + len(name)
     title, side, left = _left_context(text, start, titles, sides)
     counterpart = title is not None and title.lower().startswith("counterpart")

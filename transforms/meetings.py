@@ -123,7 +123,7 @@ def _status(text: str, cue: int) -> str:
     """Return held, planned or cancelled; a past-tense cue ('met') is held whatever the
     rest of the sentence announces ('opening a visit dominated by the upcoming review')."""
     labels = {
-        lexicon.cue_words("status_cues.tsv")[re.sub(r"\s+", " ", m.group().lower())]
+        lexicon.cue_words("status_cues.tsv")[" ".join(m.group().lower().split())]
         for m in _status_pattern().finditer(text)
     }
     if "cancelled" in labels:

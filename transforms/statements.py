@@ -102,7 +102,7 @@ def _speakers(
         return []  # no one who could speak
     verbs = lexicon.cue_words("reporting_verbs.tsv")
     for match in _verb_pattern().finditer(sentence.text):
-        if verbs[re.sub(r"\s+", " ", match.group().lower())] == "discuss":
+        if verbs[" ".join(match.group().lower().split())] == "discuss":
             continue
         speaker = (
             _speaker_before(sentence, match.start())
