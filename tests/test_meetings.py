@@ -167,3 +167,12 @@ def test_here_is_the_dateline_city():
         "BEIJING, March 4 (Wire) -- Chinese Premier Li Wei met French President Ana Roy here."
     )
     assert (meeting.city, meeting.country) == ("Beijing", "CHN")
+
+
+def test_a_list_after_a_semicolon_names_more_participants():
+    text = (
+        "- May 3: Secretary of State Ana Ruiz's meeting with Latvian President Janis Ozols; "
+        "Latvian Foreign Minister Edgars Berzins; and Latvian Prime Minister Ilze Kalnina"
+    )
+    [meeting] = meetings(text)
+    assert {p.name for p in meeting.participants} >= {"Janis Ozols", "Edgars Berzins"}

@@ -322,6 +322,8 @@ def find_meetings(read: ReadArticle) -> list[MeetingReport]:
         report = _report(read, sentence, previous)
         if len(_sides(sentence.actors)) >= 2:
             previous = [a for a in sentence.actors if a.kind in _SIDE_KINDS]
+        if report is None and reports:
+            _listed_after_semicolon(read, sentence, reports[-1])
         for part in _separate_meetings(report) if report is not None else ():
             _date_from_paragraph(part, reports)
             reports.append(part)
@@ -333,6 +335,23 @@ def find_meetings(read: ReadArticle) -> list[MeetingReport]:
             report.date, report.date_basis = _lead_date(read, report)
     _date_from_main_event(read, meetings)
     return meetings
+
+
+def _listed_after_semicolon(
+    read: ReadArticle, sentence: ReadSentence, report: MeetingReport
+) -> None:
+    """Add the people a list goes on naming after a semicolon ('meeting with President A;
+    Foreign Minister B; and Prime Minister C') to the meeting reported just before."""
+    text = read.text
+    before = text[: sentence.sentence.start].rstrip()
+    same_item = sentence.sentence.paragraph == report.evidence.sentence.paragraph
+    if not (same_item and before.endswith(";")):
+        return
+    known = {p.name for p in report.participants}
+    for person in sentence.people():
+        if person.side in report.sides and person.name not in known:
+            report.participants.append(person)
+            known.add(person.name)
 
 
 _SEPARATE = re.compile(r"\bseparate(?:ly)?\b", re.IGNORECASE)

@@ -70,6 +70,7 @@ class ReadArticle:
     lead_paragraphs: frozenset[int] = frozenset()
     home_side: str | None = None
     author: Actor | None = None  # who speaks in the first person: 'Statement by X'
+    text: str = ""
 
 
 _AUTHORED = re.compile(r"^\s*(?:Joint\s+)?(?:Statement|Remarks|Op-Ed)\s+(?:by|from)\s+", re.I)
@@ -100,7 +101,15 @@ def read_article(text: str, published: date | None, title: str | None = None) ->
     _as_of(sentences, published)
     home = side_on(home, published)
     return ReadArticle(
-        published, sentences, cast, dateline_date, dateline_place, _lead(sentences), home, author
+        published,
+        sentences,
+        cast,
+        dateline_date,
+        dateline_place,
+        _lead(sentences),
+        home,
+        author,
+        text,
     )
 
 
