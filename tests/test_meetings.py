@@ -171,7 +171,7 @@ def test_here_is_the_dateline_city():
 
 def test_a_list_after_a_semicolon_names_more_participants():
     text = (
-        "- May 3: Secretary of State Ana Ruiz's meeting with Latvian President Janis Ozols; "
+        "- May 3: U.S. Secretary of State Ana Ruiz's meeting with Latvian President Janis Ozols; "
         "Latvian Foreign Minister Edgars Berzins; and Latvian Prime Minister Ilze Kalnina"
     )
     [meeting] = meetings(text)
