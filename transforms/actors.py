@@ -51,7 +51,10 @@ _STOP_TOKENS = frozenset(
     Herald Tribune Gazette Beijing Moscow Washington Tokyo London Paris Berlin Treasury
     Although Though Because Since Despite If Unless Whether Asked According Speaking Yet So
     Still Then Now Here There Under Over Among Amid Following Addressing Responding Visiting
-    Meeting Talking Earlier Later Separately Together Instead Indeed Nonetheless""".split()
+    Meeting Talking Earlier Later Separately Together Instead Indeed Nonetheless
+    Policy Relations Cooperation Development Integration Planning Finance Justice Health
+    Education Energy Environment Agriculture Industry Commerce Interior Culture Tourism
+    Labour Labor Transport Infrastructure Communications Information""".split()
 )
 _LEADERS_OF = re.compile(
     r"\b(?:leaders?|counterparts?|officials|ministers?|presidents?|prime\s+ministers?|"
