@@ -96,3 +96,10 @@ def test_two_meetings_of_one_day_get_two_ids():
     case = {"id": "two-meetings", "published": "2025-03-05", "text": text}
     rows = run(case).meeting_mentions
     assert len(rows) == 2 and rows[0]["meeting_id"] != rows[1]["meeting_id"]
+
+
+def test_each_participant_once_per_meeting():
+    for path in CASES:
+        rows = run(load(path)).meeting_participants
+        keys = [(row["meeting_id"], row["name"]) for row in rows]
+        assert len(keys) == len(set(keys)), path.stem

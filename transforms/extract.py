@@ -70,6 +70,8 @@ def _mention_row(report: MeetingReport, meeting: str, article: Article) -> dict:
 
 
 def _participant_rows(report: MeetingReport, meeting: str, article: Article) -> list[dict]:
+    """Return one row per person at the meeting, however often the article names them."""
+    people = {person.name: person for person in reversed(report.participants)}
     return [
         {
             "meeting_id": meeting,
@@ -78,7 +80,7 @@ def _participant_rows(report: MeetingReport, meeting: str, article: Article) -> 
             "title": person.title,
             "article_id": article.article_id,
         }
-        for person in report.participants
+        for person in reversed(people.values())
     ]
 
 
