@@ -476,13 +476,21 @@ def run_checks(con: duckdb.DuckDBPyConnection, checks_dir: Path) -> None:
 
 
 def create_countries(con: duckdb.DuckDBPyConnection) -> None:
-    """Create `countries(code, name)`: ISO 3166-1 alpha-3 codes, former states included."""
+    """Create `countries(code, name, former)`: ISO 3166-1 alpha-3 codes, and the former
+    states of ISO 3166-3 (`former`), which the side-code check tells apart."""
     import pycountry  # imported here: loading its data costs time the other steps don't need
 
     names = {c.alpha_3: getattr(c, "common_name", c.name) for c in pycountry.countries}
+    current = set(names)
     for former in pycountry.historic_countries:
         names.setdefault(former.alpha_3, former.name)
-    countries = pa.table({"code": list(names), "name": list(names.values())})
+    countries = pa.table(
+        {
+            "code": list(names),
+            "name": list(names.values()),
+            "former": [code not in current for code in names],
+        }
+    )
     con.register("countries_arrow", countries)
     con.execute("create or replace table countries as select * from countries_arrow order by code")
     con.unregister("countries_arrow")

@@ -71,8 +71,8 @@ WEBER = ("Jonas Weber", "DEU", "Foreign Minister")
 ROSSI = ("Marco Rossi", "ITA", "Prime Minister")
 ROWS = {
     "articles": [
-        article("a1", date(2025, 3, 4), url="https://news.example/a1"),
-        article("a2", date(2025, 3, 5)),
+        article("a1", date(2025, 3, 21), url="https://news.example/a1"),
+        article("a2", date(2025, 4, 2)),
         article("a3", date(2025, 4, 16)),
     ],
     "meeting_mentions": [

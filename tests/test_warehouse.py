@@ -330,7 +330,10 @@ def build_views(tmp_path: Path) -> Path:
     ]
     topics = [topic("a1", "m1", "energy"), topic("a1", "m2", "energy")]
     topics += [topic("a1", "m4", "trade"), topic("a1", "m5", "trade"), topic("a1", None, "x")]
-    publish_rows(wh, "r1", articles=[article("a1")], meeting_mentions=mentions, topics=topics)
+    published = date(2025, 4, 2)  # after every meeting held: the checks refuse the others
+    publish_rows(
+        wh, "r1", articles=[article("a1", published)], meeting_mentions=mentions, topics=topics
+    )
     return wh
 
 
@@ -437,7 +440,7 @@ def test_a_new_version_supersedes_the_old_one_and_its_records(tmp_path):
         wh,
         "r2",
         articles=[article("v2", url=url, source_ref=url, ingested_at=at(2))],
-        meeting_mentions=[mention("v2", "m2", meeting_date=date(2025, 3, 10))],
+        meeting_mentions=[mention("v2", "m2", meeting_date=date(2025, 3, 2))],
     )
     assert query(wh, "select article_id, superseded_by from articles order by 1") == [
         ("other", None),
@@ -554,7 +557,7 @@ def test_ledger_parts_are_merged_in_order_past_a_limit(tmp_path, monkeypatch):
         publish_rows(
             wh,
             run_id,
-            articles=[article(f"a{number}")],
+            articles=[article(f"a{number}", published=date(2025, 3, 31))],
             meeting_mentions=[
                 mention(f"a{number}", f"m{number}", meeting_date=date(2025, 3, number))
             ],
