@@ -65,6 +65,33 @@ class MeetingReport:
     follow_up: bool = False  # reported as 'the two leaders ...' after an earlier sentence
 
 
+# Every cue of meeting_cues.tsv contains one of these: a cheap test before the big regex.
+_CUE_STEMS = (
+    "meet",
+    "met",
+    "talk",
+    "call",
+    "visit",
+    "spok",
+    "speak",
+    "phone",
+    "video",
+    "virtual",
+    "summit",
+    "host",
+    "receiv",
+    "sat down",
+    "audience",
+    "confer",
+    "gather",
+    "conven",
+    "came together",
+    "discussion",
+    "consultation",
+    "negotiation",
+)
+
+
 @cache
 def _cue_pattern() -> tuple[re.Pattern[str], list[str]]:
     """One regex over every cue of meeting_cues.tsv, a named group per cue, and their modes."""
@@ -82,10 +109,13 @@ def _status_pattern() -> re.Pattern[str]:
 
 def _cues(text: str) -> list[tuple[int, str]]:
     """Return (offset, mode) of the meeting cues of `text`: 'met' -> in_person, 'call' -> phone."""
+    low = lowered(text)
+    if not any(stem in low for stem in _CUE_STEMS):
+        return []
     pattern, modes = _cue_pattern()
     found = []
     quoted = [q.span() for q in _QUOTED.finditer(text)]
-    for match in pattern.finditer(lowered(text)):
+    for match in pattern.finditer(low):
         if any(a <= match.start() < b for a, b in quoted):
             continue  # a visit someone speaks of is not a meeting the article reports
         mode = modes[int(match.lastgroup[1:])]
