@@ -21,10 +21,12 @@ Each figure is the median of `--runs` runs (3 by default):
     python -m benchmarks.run --only views --runs 5
     python -m benchmarks.run --only profile  # cProfile of one `summitry run`, by phase
 
-On the 2-core reference machine, `make bench` takes about 60 minutes at the speed of
-commit 9a1e4c1 (most of it the three 100,000-article runs) and `make bench-quick` about
-4 minutes. Generated corpora, warehouses and the Prefect home used by the runs are kept
-in bench-out/ and reused; results go to bench-out/results.json (or `--results`).
+How long it takes, on the 2-core reference machine at commit 9788b62: `make bench` 44
+minutes (30 of them the three 100,000-article runs, 6 the incremental runs, 4 the
+10,000-article runs, 3 building the 10M-meeting warehouse once) and `make bench-quick`
+about 6 minutes. Generated corpora, the synthetic warehouse and the Prefect home of the
+runs are kept in bench-out/ and reused; results go to bench-out/results.json (or
+`--results`), rewritten after each section.
 """
 
 from __future__ import annotations
@@ -132,7 +134,14 @@ def bench_extraction(bench: Bench) -> None:
             note,
         )
     )
-    bench.add(Figure("extraction, MB/s (1 core)", megabytes / seconds, "MB/s", runs=times))
+    bench.add(
+        Figure(
+            "extraction, MB/s (1 core)",
+            megabytes / seconds,
+            "MB/s",
+            runs=[megabytes / t for t in times],
+        )
+    )
 
 
 @contextmanager
