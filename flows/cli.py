@@ -1,7 +1,7 @@
 """The `summitry` command: run the pipeline, query the warehouse, evaluate the extractor.
 
-Prefect is imported only by `run`, after its quiet defaults are set, so `query`,
-`evaluate` and `--help` start in a fraction of a second.
+Prefect is imported only by `run` and `reprocess`, after its defaults are set, so
+`query`, `evaluate` and `--help` start in a fraction of a second.
 """
 
 from __future__ import annotations
@@ -11,12 +11,14 @@ import csv
 import os
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 
 from flows.config import ConfigError, run_sources
+from flows.lock import WarehouseBusyError, wait_until_free
 from flows.sources import DEFAULT_BATCH_SIZE, discover, read_batches
 from flows.warehouse import CATALOG, DEFAULT_WAREHOUSE, DUCKDB_CONFIG, WarehouseError
 
@@ -26,6 +28,8 @@ RUN_QUIET_DEFAULTS = {
     "PREFECT_LOGGING_LEVEL": "WARNING",
     "PREFECT_SERVER_LOGGING_LEVEL": "CRITICAL",
 }
+# sysexits.h EX_TEMPFAIL: another run holds the warehouse; trying again later will work.
+EXIT_BUSY = 75
 
 
 class CommandError(Exception):
@@ -78,6 +82,28 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _seconds(text: str) -> float:
+    value = float(text)
+    if not value >= 0:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"must be 0 or more seconds, got {text}")
+    return value
+
+
+def _add_wait(
+    command: argparse.ArgumentParser,
+    default: float = 0.0,
+    then: str = f"giving up with exit status {EXIT_BUSY}",
+) -> None:
+    command.add_argument(
+        "--wait",
+        type=_seconds,
+        default=default,
+        metavar="SECONDS",
+        help=f"if another run is writing the warehouse, wait this long for it before {then}"
+        " (default: %(default)g)",
+    )
+
+
 def _add_run(commands: argparse._SubParsersAction) -> None:
     command = _add_command(
         commands,
@@ -85,6 +111,11 @@ def _add_run(commands: argparse._SubParsersAction) -> None:
         "Read articles, extract meetings, statements and topics, and publish the warehouse.",
         run_command,
     )
+    _add_sources(command)
+    _add_wait(command)
+
+
+def _add_sources(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--input",
         action="append",
@@ -145,6 +176,7 @@ def _add_reprocess(commands: argparse._SubParsersAction) -> None:
         metavar="N",
         help="articles per extraction task (default: %(default)s)",
     )
+    _add_wait(command)
 
 
 def _add_query(commands: argparse._SubParsersAction) -> None:
@@ -192,46 +224,76 @@ def _add_evaluate(commands: argparse._SubParsersAction) -> None:
 
 def run_command(args: argparse.Namespace) -> int:
     """Run the flow and print what it did."""
-    try:
-        given = (args.sources, args.input, args.feed, args.warehouse)
-        sources = run_sources(*given, default_warehouse=DEFAULT_WAREHOUSE)
-    except ConfigError as err:
-        raise CommandError(str(err), exit_code=2) from err
-    _require_inputs(sources.inputs)
+    sources = _sources(args)
+    with _warehouse_errors():  # a busy warehouse is told before Prefect starts
+        wait_until_free(sources.warehouse, args.wait)
     for name, value in RUN_QUIET_DEFAULTS.items():
         os.environ.setdefault(name, value)
     from flows.pipeline import summitry_pipeline  # imports Prefect, which reads the env
 
     started = time.monotonic()
-    try:
+    with _showing_progress(), _warehouse_errors():
         summary = summitry_pipeline(
             inputs=[str(p) for p in sources.inputs],
             warehouse=str(sources.warehouse),
             batch_size=args.batch_size,
             feeds=sources.feeds,
             fetch=sources.fetch,
+            wait_seconds=args.wait,
         )
-    except WarehouseError as err:
-        raise CommandError(str(err)) from err
     print(format_summary(summary, time.monotonic() - started))
     return 0
+
+
+def _sources(args: argparse.Namespace):
+    """Return what the command's --sources, --input, --feed and --warehouse say to read."""
+    try:
+        given = (args.sources, args.input, args.feed, args.warehouse)
+        sources = run_sources(*given, default_warehouse=DEFAULT_WAREHOUSE)
+    except ConfigError as err:
+        raise CommandError(str(err), exit_code=2) from err
+    _require_inputs(sources.inputs)
+    return sources
+
+
+@contextmanager
+def _showing_progress() -> Iterator[None]:
+    """Draw progress bars on stderr while the block runs, if stderr is a terminal."""
+    from flows import progress
+
+    with progress.RichReporter() as reporter, progress.reporting(reporter):
+        yield
+
+
+@contextmanager
+def _warehouse_errors() -> Iterator[None]:
+    """Turn warehouse problems into messages; a busy warehouse exits with EXIT_BUSY."""
+    try:
+        yield
+    except WarehouseBusyError as err:
+        raise CommandError(str(err), exit_code=EXIT_BUSY) from err
+    except WarehouseError as err:
+        raise CommandError(str(err)) from err
 
 
 def reprocess_command(args: argparse.Namespace) -> int:
     """Re-extract the stored articles and print what changed."""
     if not (args.warehouse / CATALOG).is_file():
         raise CommandError(f"no warehouse at {args.warehouse}; run `summitry run` first", 2)
+    with _warehouse_errors():
+        wait_until_free(args.warehouse, args.wait)
     for name, value in RUN_QUIET_DEFAULTS.items():
         os.environ.setdefault(name, value)
     from flows.pipeline import summitry_reprocess
 
     started = time.monotonic()
-    try:
+    with _showing_progress(), _warehouse_errors():
         summary = summitry_reprocess(
-            warehouse=str(args.warehouse), batch_size=args.batch_size, stale_only=args.stale_only
+            warehouse=str(args.warehouse),
+            batch_size=args.batch_size,
+            stale_only=args.stale_only,
+            wait_seconds=args.wait,
         )
-    except WarehouseError as err:
-        raise CommandError(str(err)) from err
     print(
         f"Re-extracted {_many(summary['reprocessed_articles'], 'article')}"
         f" with extractor {summary['extractor_version']}:"

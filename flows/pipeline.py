@@ -7,14 +7,23 @@ stored articles with the current extractor, fetching nothing.
 Tasks work on whole batches (a Prefect task costs ~15 ms), pass paths and counts rather
 than rows, and write each batch to the run's staging folder, so memory stays bounded by
 one batch however large the input.
+
+A run holds the warehouse's lock from start to end (`flows.lock`), and first clears what
+a run that died left behind. Only the tasks that read files or the network retry, and
+only on an OSError that may pass (each fetch already retries its own requests). No task
+caches its result: each reads inputs, feeds or the warehouse, which change between runs
+without their arguments changing, and `extract-batch` and `publish` write files as they
+go, which a cache hit would skip. The ledger (ids and content hashes) and conditional
+requests are what spare a run from doing work twice.
 """
 
 from __future__ import annotations
 
 import shutil
+import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from dataclasses import fields
 from datetime import UTC, datetime
 from itertools import chain
@@ -24,7 +33,10 @@ import pyarrow as pa
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from flows import progress
 from flows.fetch import FetchSettings
+from flows.lock import locked
+from flows.report import log_event, publish_run_report, run_counts
 from flows.sources import (
     DEFAULT_BATCH_SIZE,
     ArticleBatch,
@@ -37,8 +49,8 @@ from flows.warehouse import (
     KnownArticles,
     PublishResult,
     SchemaMismatchError,
+    discard_unfinished,
     known_articles,
-    locked,
     new_run_id,
     publish,
     read_fetch_state,
@@ -205,6 +217,7 @@ def summarise(
         "kept_with_warning": totals["kept"],
         "new_meeting_mentions": totals["meeting_mentions"],
         "meetings": counts.get("meetings", 0),
+        "new_meetings": result.new_meetings,
         "merged_reports": merged,
         "newly_merged_reports": merged - merged_before,
         "stale_articles": totals["stale_articles"],
@@ -214,8 +227,23 @@ def summarise(
 
 # --- Tasks and the flow -----------------------------------------------------------------------
 
+# Files on a network share and sockets fail for a moment; a missing input does not come back.
+_LASTING_OS_ERRORS = (FileNotFoundError, NotADirectoryError, IsADirectoryError)
+IO_RETRIES = {"retries": 2, "retry_delay_seconds": [2, 10]}
 
-@task(name="discover-inputs", cache_policy=NO_CACHE)
+
+def retry_on_passing_io_error(task, task_run, state) -> bool:
+    """Whether a failed I/O task may succeed when tried again: an OSError that may pass."""
+    error = state.data
+    return isinstance(error, OSError) and not isinstance(error, _LASTING_OS_ERRORS)
+
+
+@task(
+    name="discover-inputs",
+    cache_policy=NO_CACHE,
+    retry_condition_fn=retry_on_passing_io_error,
+    **IO_RETRIES,
+)
 def discover_inputs(inputs: list[str]) -> Discovery:
     """Return the article files of `inputs`."""
     return discover(inputs)
@@ -241,7 +269,12 @@ def extract_batch(batch: ArticleBatch, staging: Path, batch_number: int) -> dict
     }
 
 
-@task(name="read-feeds", cache_policy=NO_CACHE)
+@task(
+    name="read-feeds",
+    cache_policy=NO_CACHE,
+    retry_condition_fn=retry_on_passing_io_error,
+    **IO_RETRIES,
+)
 def read_feeds_task(
     feeds: list[str], state: dict[str, dict], settings: FetchSettings, now: datetime
 ) -> FeedRound:
@@ -253,6 +286,8 @@ def read_feeds_task(
     name="read-pages",
     task_run_name="read-pages-{batch_number}",
     cache_policy=NO_CACHE,
+    retry_condition_fn=retry_on_passing_io_error,
+    **IO_RETRIES,
 )
 def read_pages_task(
     jobs: list[PageJob], settings: FetchSettings, now: datetime, batch_number: int
@@ -290,40 +325,68 @@ def summitry_pipeline(
     batch_size: int = DEFAULT_BATCH_SIZE,
     feeds: list[str] | None = None,
     fetch: dict | None = None,
+    wait_seconds: float = 0.0,
 ) -> dict:
     """Read `inputs` (folders or files) and `feeds` (RSS/Atom URLs), extract the articles
-    the warehouse has not seen and publish to `warehouse`. `fetch` holds `FetchSettings`.
+    the warehouse has not seen and publish to `warehouse`. `fetch` holds `FetchSettings`;
+    `wait_seconds` is how long to wait for another run to let go of the warehouse.
 
-    Returns a summary: articles read, new and quarantined, feeds and pages, meetings and
-    merged reports, top country pairs.
+    Returns a summary: articles read, new and quarantined, feeds and pages, meetings new
+    and merged reports, top country pairs, duration. It is also the run's artifacts.
     """
+    started = time.monotonic()
     logger = get_run_logger()
     settings = fetch_settings(fetch)
     root = Path(warehouse).resolve()
-    run_id, now = new_run_id(), datetime.now(UTC)
     totals: Counter = Counter()
-    with locked(root):
+    with _writing(root, wait_seconds, logger) as (run_id, staging):
+        now = datetime.now(UTC)
+        known = known_articles(root, EXTRACTOR_VERSION)
+        totals["stale_articles"] = known.stale
+        merged_before = row_count(root, "meeting_mentions") - row_count(root, "meetings")
+        discovery = discover_inputs(inputs)
+        files = progress.reading(read_batches(discovery.files, batch_size), discovery.files)
+        batches: Iterator[tuple[ArticleBatch, Counter]] = ((batch, Counter()) for batch in files)
+        if feeds:
+            batches = chain(batches, _web_batches(feeds, root, settings, now, batch_size))
+            totals["feeds"] = len(set(feeds))
+        for number, (batch, counts) in enumerate(batches):
+            totals.update(counts)
+            _extract_new(batch, known, now, staging, number, totals, logger)
+        progress.begin("publish")
+        result = publish_warehouse(root, staging, run_id)
+        progress.end("publish")
+    return _report(summarise(totals, discovery, result, root, merged_before), started, logger)
+
+
+@contextmanager
+def _writing(root: Path, wait_seconds: float, logger) -> Iterator[tuple[str, Path]]:
+    """Hold the warehouse's lock, clear what dead runs left, and yield this run's id and
+    staging folder, which goes at the end whatever happens."""
+    with locked(root, wait=wait_seconds):
+        cleared = discard_unfinished(root)
+        if cleared:
+            log_event(logger, "leftovers-removed", paths=",".join(cleared))
+        run_id = new_run_id()  # taken holding the lock, so snapshots sort in publish order
         staging = staging_dir(root, run_id)
         try:
-            known = known_articles(root, EXTRACTOR_VERSION)
-            totals["stale_articles"] = known.stale
-            merged_before = row_count(root, "meeting_mentions") - row_count(root, "meetings")
-            discovery = discover_inputs(inputs)
-            batches: Iterator[tuple[ArticleBatch, Counter]] = (
-                (batch, Counter()) for batch in read_batches(discovery.files, batch_size)
-            )
-            if feeds:
-                batches = chain(batches, _web_batches(feeds, root, settings, now, batch_size))
-                totals["feeds"] = len(set(feeds))
-            for number, (batch, counts) in enumerate(batches):
-                totals.update(counts)
-                _extract_new(batch, known, now, staging, number, totals, logger)
-            result = publish_warehouse(root, staging, run_id)
+            yield run_id, staging
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-            with suppress(OSError):  # other runs' leftovers stay for inspection
+            with suppress(OSError):
                 staging.parent.rmdir()
-    return summarise(totals, discovery, result, root, merged_before)
+
+
+def _report(summary: dict, started: float, logger) -> dict:
+    """Add the run's duration to its summary, log it and publish it as artifacts."""
+    summary["duration_seconds"] = round(time.monotonic() - started, 3)
+    log_event(logger, "run-finished", **run_counts(summary))
+    try:
+        publish_run_report(summary)
+    # The warehouse is published by now: a report Prefect cannot take must not fail the run.
+    except Exception as err:
+        logger.warning("could not create the run's artifacts: %s: %s", type(err).__name__, err)
+    return summary
 
 
 def _web_batches(
@@ -334,8 +397,11 @@ def _web_batches(
     state = read_fetch_state(root)
     round_ = read_feeds_task(feeds, state, settings, now)
     yield ArticleBatch(quarantine=round_.quarantine, fetch_state=round_.fetch_state), round_.counts
+    progress.begin("pages", len(round_.jobs))
     for number, jobs in enumerate(_chunks(round_.jobs, batch_size)):
         yield read_pages_task(jobs, settings, now, number)
+        progress.advance("pages", len(jobs))
+    progress.end("pages")
 
 
 def _extract_new(
@@ -353,35 +419,38 @@ def _extract_new(
         ingested = {article.article_id: now for article in fresh}
         todo = ArticleBatch(fresh, batch.quarantine, batch.fetch_state, ingested)
         totals.update(extract_batch(todo, staging, number))
-    logger.info("batch %d: %d read, %d new", number, len(batch.articles), len(fresh))
+    log_event(logger, "batch-read", batch=number, read=len(batch.articles), new=len(fresh))
 
 
 @flow(name="summitry-reprocess")
 def summitry_reprocess(
-    warehouse: str, batch_size: int = DEFAULT_BATCH_SIZE, stale_only: bool = False
+    warehouse: str,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    stale_only: bool = False,
+    wait_seconds: float = 0.0,
 ) -> dict:
     """Re-extract the warehouse's current articles from their stored text with the current
     extractor (only those an older extractor made, with `stale_only`), and publish.
 
     Nothing is fetched or read from the inputs. Returns a summary like the pipeline's.
     """
+    started = time.monotonic()
+    logger = get_run_logger()
     root = Path(warehouse).resolve()
-    run_id = new_run_id()
     totals: Counter = Counter()
-    with locked(root):
-        staging = staging_dir(root, run_id)
-        try:
-            merged_before = row_count(root, "meeting_mentions") - row_count(root, "meetings")
-            only = EXTRACTOR_VERSION if stale_only else None
-            for number, batch in enumerate(stored_articles(root, batch_size, skip_version=only)):
-                totals["articles_read"] += len(batch.articles)
-                totals.update(extract_batch(batch, staging, number))
-            result = publish_warehouse(root, staging, run_id, reread=False)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-            with suppress(OSError):
-                staging.parent.rmdir()
+    with _writing(root, wait_seconds, logger) as (run_id, staging):
+        merged_before = row_count(root, "meeting_mentions") - row_count(root, "meetings")
+        only = EXTRACTOR_VERSION if stale_only else None
+        progress.begin("articles-stored")
+        for number, batch in enumerate(stored_articles(root, batch_size, skip_version=only)):
+            totals["articles_read"] += len(batch.articles)
+            totals.update(extract_batch(batch, staging, number))
+            progress.advance("articles-stored", len(batch.articles))
+        progress.end("articles-stored")
+        progress.begin("publish")
+        result = publish_warehouse(root, staging, run_id, reread=False)
+        progress.end("publish")
     summary = summarise(totals, Discovery(files=[]), result, root, merged_before)
     summary["reprocessed_articles"] = summary.pop("new_articles")
     summary["extractor_version"] = EXTRACTOR_VERSION
-    return summary
+    return _report(summary, started, logger)

@@ -22,13 +22,11 @@ rebuilt whole.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import re
 import shutil
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -103,6 +101,7 @@ class PublishResult:
     row_counts: dict[str, int] = field(default_factory=dict)
     top_country_pairs: list[dict] = field(default_factory=list)
     superseded: int = 0  # article versions this publish replaced with newer ones
+    new_meetings: int = 0  # meetings whose id the previous publish did not have
 
 
 # --- Rows to Arrow, through the contract ----------------------------------------------------
@@ -176,18 +175,6 @@ def stage_batch(staging: Path, batch_number: int, tables: Mapping[str, pa.Table]
             write_parquet(table, staging / name / f"part-{batch_number:06d}.parquet")
 
 
-@contextmanager
-def locked(warehouse: Path) -> Iterator[None]:
-    """Hold the warehouse's lock, so that two runs never publish over each other."""
-    warehouse.mkdir(parents=True, exist_ok=True)
-    with (warehouse / ".lock").open("w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as err:
-            raise WarehouseError(f"{warehouse} is in use by another run; wait for it") from err
-        yield
-
-
 def current_snapshot(warehouse: Path) -> Path | None:
     """Return the published snapshot folder, or None before the first publish."""
     link = warehouse / "current"
@@ -204,6 +191,20 @@ def row_count(warehouse: Path, table: str) -> int:
     snapshot = current_snapshot(warehouse)
     parts = part_files(snapshot / table) if snapshot else []
     return sum(pq.ParquetFile(part).metadata.num_rows for part in parts)
+
+
+def count_new_meetings(previous: Path | None, snapshot: Path) -> int:
+    """Return how many meetings of `snapshot` have an id that `previous` did not have."""
+    new = [str(p) for p in part_files(snapshot / "meetings")]
+    old = [str(p) for p in part_files(previous / "meetings")] if previous else []
+    if not new:
+        return 0
+    sql = "select count(*) from read_parquet($new) as new"
+    if old:
+        sql += " anti join read_parquet($old) as old on new.meeting_id = old.meeting_id"
+    with duckdb.connect(config=DUCKDB_CONFIG) as con:
+        params = {"new": new, "old": old} if old else {"new": new}
+        return con.execute(sql, params).fetchall()[0][0]
 
 
 def read_fetch_state(warehouse: Path) -> dict[str, dict]:
@@ -302,11 +303,14 @@ def publish(
         edits = write_snapshot(snapshot, previous, staging, run_id, reread=reread)
         result = build_catalog(warehouse, snapshot, sql_dir)
         result.superseded = len(edits.superseded)
+        result.new_meetings = count_new_meetings(previous, snapshot)
+        _sync(snapshot, warehouse / f"{CATALOG}.tmp")
     except BaseException:
         shutil.rmtree(snapshot, ignore_errors=True)
         (warehouse / f"{CATALOG}.tmp").unlink(missing_ok=True)
         raise
     _swap(warehouse, snapshot)
+    _fsync(warehouse)  # the renames themselves, before anything is pruned
     _prune_snapshots(warehouse, keep={snapshot.name, previous.name if previous else ""})
     return result
 
@@ -547,3 +551,52 @@ def _prune_snapshots(warehouse: Path, keep: set[str]) -> None:
     for folder in (warehouse / "snapshots").iterdir():
         if folder.name not in keep:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def _sync(snapshot: Path, catalog: Path) -> None:
+    """Flush the new snapshot's files and the new catalog to disk before the swap, so that
+    after a power cut `current` never names files the disk did not get. Carried parts
+    (hard links) were flushed by the publish that wrote them."""
+    for folder, _, names in os.walk(snapshot):
+        for name in names:
+            path = Path(folder, name)
+            if path.stat().st_nlink == 1:
+                _fsync(path)
+        _fsync(Path(folder))
+    _fsync(catalog)
+    _fsync(snapshot.parent)
+
+
+def _fsync(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def discard_unfinished(warehouse: Path) -> list[str]:
+    """Remove what runs that died before publishing left behind; return what went.
+
+    Call it holding the lock (`flows.lock`): no other run is writing then, so every
+    staging folder, every snapshot newer than `current`, and every temporary catalog or
+    link is a dead run's. Nothing published, nor the previous snapshot, is touched.
+    """
+    current = current_snapshot(warehouse)
+    found = sorted((warehouse / "staging").glob("*"))
+    snapshots = warehouse / "snapshots"
+    # Without `current`, a catalog could only be a hand-made one: leave its files alone.
+    if snapshots.is_dir() and (current is not None or not (warehouse / CATALOG).exists()):
+        after = current.name if current else ""  # run ids sort in time order
+        found += [p for p in sorted(snapshots.iterdir()) if p.name > after]
+    found += [warehouse / f"{CATALOG}.tmp", *sorted(warehouse.glob(".current-*.tmp"))]
+    removed = []
+    for path in found:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        elif path.is_symlink() or path.exists():
+            path.unlink()
+        else:
+            continue
+        removed.append(str(path.relative_to(warehouse)))
+    return removed

@@ -60,8 +60,10 @@ def tiny_corpus(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def prefect_api():
-    """One temporary Prefect API for the whole session (it takes 12-26 s to start here)."""
+    """One temporary Prefect API for the whole session (it takes 12-26 s to start here);
+    yields its URL, for runs in other processes."""
+    from prefect.settings import PREFECT_API_URL
     from prefect.testing.utilities import prefect_test_harness
 
     with prefect_test_harness(server_startup_timeout=180):
-        yield
+        yield PREFECT_API_URL.value()

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from flows import cli, pipeline
+from flows.lock import locked
 from flows.sources import discover, read_batches
 from flows.warehouse import publish, rows_to_table, stage_batch
 from transforms import extract
@@ -42,6 +43,20 @@ def test_run_refuses_what_it_cannot_read(tmp_path, capsys, monkeypatch, args, me
     monkeypatch.chdir(tmp_path)
     assert cli.main(["run", *args]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_run_on_a_busy_warehouse_says_so_and_exits_75(tiny_corpus, tmp_path, capsys):
+    wh = tmp_path / "wh"
+    with locked(wh):
+        assert cli.main(["run", "--input", str(tiny_corpus), "--warehouse", str(wh)]) == 75
+    assert f"warehouse {wh} is in use by another run" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("wait", ["-1", "nan", "soon"])
+def test_run_refuses_a_wait_that_is_not_seconds(tiny_corpus, capsys, wait):
+    with pytest.raises(SystemExit):
+        cli.main(["run", "--input", str(tiny_corpus), "--wait", wait])
+    assert "--wait" in capsys.readouterr().err
 
 
 def test_reprocess_without_a_warehouse(tmp_path, capsys):

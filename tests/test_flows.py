@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import os
+from datetime import date
+
 import duckdb
 import pytest
 
-from flows import pipeline
-from flows.warehouse import CATALOG
+from flows import pipeline, report
+from flows.warehouse import CATALOG, WarehouseError
 from transforms.articles import content_hash, make_article
 from transforms.records import Extraction
 from transforms.schema import TABLES
@@ -124,3 +128,50 @@ def test_flow_runs_end_to_end_and_is_idempotent(prefect_api, tiny_corpus, tmp_pa
     third = pipeline.summitry_pipeline([str(corpus)], str(wh))
     assert (third["articles_read"], third["new_articles"]) == (5, 1)
     assert len(table_rows(wh)["articles"]) == 5
+
+
+@pytest.mark.flow
+def test_each_run_publishes_its_report_as_a_markdown_and_a_table_artifact(
+    prefect_api, tiny_corpus, tmp_path
+):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+
+    wh = str(tmp_path / "wh")
+    first = pipeline.summitry_pipeline([str(tiny_corpus)], wh, return_state=True)
+    second = pipeline.summitry_pipeline([str(tiny_corpus)], wh, return_state=True)
+    for state, new in ((first, 4), (second, 0)):
+        run = ArtifactFilterFlowRunId(any_=[state.state_details.flow_run_id])
+        with get_client(sync_client=True) as client:
+            artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(flow_run_id=run))
+        by_key = {artifact.key: artifact for artifact in artifacts}
+        assert sorted(by_key) == sorted([report.REPORT_KEY, report.COUNTS_KEY])
+        [row] = json.loads(by_key[report.COUNTS_KEY].data)
+        assert row == report.run_counts(state.result()) and row["articles_new"] == new
+        assert "| articles seen | 4 |" in by_key[report.REPORT_KEY].data
+
+
+def held_next_year(article):
+    """Report a held meeting a year after the article: a mistake the checks must stop."""
+    extraction = fake_extractor(article)
+    extraction.meeting_mentions[0]["meeting_date"] = date(2026, 3, 1)
+    extraction.meeting_mentions[0]["date_basis"] = "explicit"
+    return extraction
+
+
+@pytest.mark.flow
+def test_a_failing_data_check_fails_the_run_and_keeps_the_previous_publish(
+    prefect_api, tiny_corpus, tmp_path, monkeypatch
+):
+    wh = tmp_path / "wh"
+    pipeline.summitry_pipeline([str(tiny_corpus)], str(wh))
+    before, published = table_rows(wh), os.readlink(wh / "current")
+
+    (tiny_corpus / "004_extra.txt").write_text("date 2025-03-08\nTalks.\n", encoding="utf-8")
+    monkeypatch.setattr(pipeline.extract, "extract_article", held_next_year)
+    with pytest.raises(WarehouseError, match=r"held_meetings_after_publication\.sql failed"):
+        pipeline.summitry_pipeline([str(tiny_corpus)], str(wh))
+
+    assert table_rows(wh) == before
+    assert os.readlink(wh / "current") == published
+    assert not (wh / "staging").exists() and not (wh / f"{CATALOG}.tmp").exists()
