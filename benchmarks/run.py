@@ -24,7 +24,7 @@ Each figure is the median of `--runs` runs (3 by default):
 How long it takes, on the 2-core reference machine at commit 9788b62: `make bench` 44
 minutes (30 of them the three 100,000-article runs, 6 the incremental runs, 4 the
 10,000-article runs, 3 building the 10M-meeting warehouse once) and `make bench-quick`
-about 6 minutes. Generated corpora, the synthetic warehouse and the Prefect home of the
+about 7 minutes. Generated corpora, the synthetic warehouse and the Prefect home of the
 runs are kept in bench-out/ and reused; results go to bench-out/results.json (or
 `--results`), rewritten after each section.
 """
@@ -324,7 +324,7 @@ def bench_views(bench: Bench) -> None:
     if not built["reused"]:
         note += (
             f"; writing the Parquet took {built['write_seconds']:.0f} s, building the catalog"
-            f" (views, checks, counts) {built['catalog_seconds']:.0f} s"
+            f" (views, counts) {built['catalog_seconds']:.0f} s"
         )
     bench.add(
         Figure(

@@ -2,8 +2,9 @@
 
 `meetings` is written directly with pyarrow in the schema of transforms/schema.py, one
 snapshot folder like a published one; every other table is an empty part. The catalog is
-built by the pipeline's own `flows.warehouse.build_catalog`, so the views and checks are
-exactly those of sql/.
+built by the pipeline's own `flows.warehouse.build_catalog`, so the views are exactly
+those of sql/. The data checks (sql/checks) are left out: they tie meetings to mentions
+and articles, which a meetings-only warehouse lacks by design.
 
 Sides follow a skewed (Zipf-like) popularity: most meetings are bilateral, one in eight
 has three to twelve sides; dates span 1990-2025; 85% are held.
@@ -24,7 +25,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pycountry
 
-from flows.warehouse import CATALOG, EMPTY_PART, build_catalog
+from flows.warehouse import CATALOG, SQL_DIR, build_catalog
 from transforms.lexicon import read_rows
 from transforms.schema import DATE_BASES, MODES, STATUSES, TABLES
 
@@ -33,6 +34,7 @@ _EPOCH = date(1970, 1, 1)
 _FIRST_DAY, _LAST_DAY = date(1990, 1, 1), date(2025, 12, 31)
 _ORGANISATIONS = ("ORG:UN", "ORG:EU", "ORG:AU", "ORG:ASEAN", "ORG:NATO", "ORG:WHO")
 _CAPITALS = ("Washington", "Beijing", "Moscow", "Brussels", "New Delhi", "Tokyo", "Nairobi")
+_EMPTY_PART = "part-empty.parquet"
 _VERSION = 1  # bump when the data changes, so that a cached warehouse is rebuilt
 
 
@@ -52,9 +54,9 @@ def build_meetings_warehouse(root: Path, meetings: int, *, seed: int = 7) -> dic
     write_meetings(snapshot / "meetings" / "part-0.parquet", meetings, seed)
     for table, schema in TABLES.items():
         if table != "meetings":
-            _write_empty(snapshot / table / EMPTY_PART, schema)
+            _write_empty(snapshot / table / _EMPTY_PART, schema)
     written = time.perf_counter()
-    result = build_catalog(root, snapshot)
+    result = build_catalog(root, snapshot, _views_without_checks(root / "sql"))
     os.replace(root / f"{CATALOG}.tmp", root / CATALOG)
     summary = {
         "wanted": wanted,
@@ -145,6 +147,14 @@ def _hex_ids(rng: np.random.Generator, n: int) -> pa.Array:
 
 def _days(day: date) -> int:
     return (day - _EPOCH).days
+
+
+def _views_without_checks(folder: Path) -> Path:
+    """Return a folder holding the view files of sql/ and no checks/ folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for view in SQL_DIR.glob("*.sql"):
+        shutil.copyfile(view, folder / view.name)
+    return folder
 
 
 def _write_empty(path: Path, schema: pa.Schema) -> None:
