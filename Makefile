@@ -11,7 +11,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 
-.PHONY: setup run test lint format bench clean dashboard screenshot
+.PHONY: setup run test lint format bench clean dashboard screenshot serve
 
 setup: $(VENV)/.synced
 
@@ -36,6 +36,11 @@ test: setup
 
 dashboard: setup
 	$(BIN)/summitry dashboard --warehouse warehouse
+
+# The sample corpus every hour, on a local Prefect server of its own (README: "Running on
+# a schedule"); Ctrl-C stops it.
+serve: setup
+	$(BIN)/summitry serve --input corpus/sample --warehouse warehouse
 
 # Refresh the README's screenshot: the browser test on the sample corpus keeps its PNG.
 screenshot: setup

@@ -1,6 +1,6 @@
 """The `summitry` command: run the pipeline, query the warehouse, evaluate the extractor.
 
-Prefect is imported only by `run` and `reprocess`, after its defaults are set, so
+Prefect is imported only by `run`, `reprocess` and `serve`, after its defaults are set, so
 `query`, `evaluate` and `--help` start in a fraction of a second.
 """
 
@@ -60,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_run(commands)
     _add_reprocess(commands)
+    _add_serve(commands)
     _add_query(commands)
     _add_evaluate(commands)
     _add_dashboard(commands)
@@ -177,6 +178,51 @@ def _add_reprocess(commands: argparse._SubParsersAction) -> None:
         help="articles per extraction task (default: %(default)s)",
     )
     _add_wait(command)
+
+
+def _add_serve(commands: argparse._SubParsersAction) -> None:
+    from flows.serve import DEFAULT_CRON, DEFAULT_NAME, STATE_DIR
+
+    command = _add_command(
+        commands,
+        "serve",
+        "Run the pipeline on a schedule, as a Prefect deployment served by this process"
+        " (Ctrl-C or SIGTERM stops it; the schedule stays on).",
+        serve_command,
+    )
+    _add_sources(command)
+    command.add_argument(
+        "--cron",
+        default=DEFAULT_CRON,
+        metavar="EXPR",
+        help='when to run, a cron expression (default: "%(default)s", every hour)',
+    )
+    command.add_argument(
+        "--timezone",
+        default="UTC",
+        metavar="TZ",
+        help="the cron's time zone, e.g. Europe/Paris (default: %(default)s)",
+    )
+    command.add_argument(
+        "--name",
+        default=DEFAULT_NAME,
+        metavar="NAME",
+        help="deployment name, one per warehouse on a server (default: %(default)s)",
+    )
+    _add_wait(command, default=600, then="a scheduled run fails, saying so")
+    command.add_argument(
+        "--state-dir",
+        type=Path,
+        metavar="DIR",
+        help="where the local Prefect server keeps its database, when PREFECT_API_URL is"
+        f" not set (default: <warehouse>/{STATE_DIR})",
+    )
+    command.add_argument(
+        "--port",
+        type=_port,
+        metavar="N",
+        help="the local Prefect server's port (default: a free one)",
+    )
 
 
 def _add_query(commands: argparse._SubParsersAction) -> None:
@@ -303,6 +349,45 @@ def reprocess_command(args: argparse.Namespace) -> int:
     )
     print(f"Finished in {time.monotonic() - started:.1f} s (run {summary['run_id']}).")
     return 0
+
+
+def serve_command(args: argparse.Namespace) -> int:
+    """Serve the pipeline on its schedule until stopped; say where and how to stop it."""
+    from flows.serve import STATE_DIR, check_schedule, deployment_parameters
+    from flows.server import ServerError
+
+    sources = _sources(args)
+    try:
+        check_schedule(args.cron, args.timezone)
+    except ValueError as err:
+        raise CommandError(f"--cron {args.cron!r} --timezone {args.timezone}: {err}", 2) from err
+    parameters = deployment_parameters(sources, args.batch_size, args.wait)
+    state_dir = (args.state_dir or Path(parameters["warehouse"]) / STATE_DIR).resolve()
+    try:
+        _serve(parameters, args, state_dir)
+    except ServerError as err:
+        raise CommandError(str(err)) from err
+    print(f"Stopped serving {args.name}; its schedule stays on for the next start.")
+    return 0
+
+
+def _serve(parameters: dict, args: argparse.Namespace, state_dir: Path) -> None:
+    from flows.serve import FLOW_NAME, prefect_api, serve_pipeline, ui_url
+
+    deployment = f"{FLOW_NAME}/{args.name}"
+    print(f"Starting the Prefect API for {deployment} ...", flush=True)
+    with prefect_api(state_dir, args.port or 0) as api_url:
+        local = ui_url(api_url)
+        print(
+            f"Prefect API: {api_url}"
+            + (f" (a local server, its database in {state_dir}; UI: {local})" if local else ""),
+            f"Serving {deployment} on cron {args.cron!r} ({args.timezone}) into warehouse"
+            f" {parameters['warehouse']}; Ctrl-C or SIGTERM stops it, the schedule stays on.",
+            f"For `prefect` commands in another shell: export PREFECT_API_URL={api_url}",
+            sep="\n",
+            flush=True,
+        )
+        serve_pipeline(parameters, args.cron, args.timezone, args.name)
 
 
 def _require_inputs(inputs: Sequence[Path]) -> None:

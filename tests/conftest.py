@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -67,3 +69,29 @@ def prefect_api():
 
     with prefect_test_harness(server_startup_timeout=180):
         yield PREFECT_API_URL.value()
+
+
+# `summitry serve` starts its own Prefect server (~20 s here): when a `serve` test is
+# selected, the process starts as soon as tests are collected, beside the other tests.
+SERVE_PROCESS = pytest.StashKey[object]()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    if any(item.get_closest_marker("serve") for item in session.items):
+        from serve_process import ServeProcess
+
+        root = Path(tempfile.mkdtemp(prefix="summitry-serve-"))
+        session.config.stash[SERVE_PROCESS] = ServeProcess(root)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    served = session.config.stash.get(SERVE_PROCESS, None)
+    if served is not None:
+        served.stop()
+        shutil.rmtree(served.root, ignore_errors=True)
+
+
+@pytest.fixture
+def served(request: pytest.FixtureRequest):
+    """The `summitry serve` process started at collection (see above)."""
+    return request.config.stash[SERVE_PROCESS]

@@ -14,7 +14,9 @@ from transforms import extract
 from transforms.records import Extraction
 
 
-@pytest.mark.parametrize("command", [[], ["run"], ["reprocess"], ["query"], ["evaluate"]], ids=str)
+@pytest.mark.parametrize(
+    "command", [[], ["run"], ["reprocess"], ["serve"], ["query"], ["evaluate"]], ids=str
+)
 def test_every_command_has_help(command, capsys):
     with pytest.raises(SystemExit) as exited:
         cli.main([*command, "--help"])
