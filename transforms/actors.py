@@ -255,6 +255,7 @@ def _left_context(text: str, start: int, titles, sides) -> tuple[str | None, str
 
 
 _TOKENS = re.compile(r"\S+")
+_SUFFIX = re.compile(r",?\s+Jr\.?$")
 _ENDS_POSSESSIVE = re.compile(r"['’]s?$")
 _POSSESSIVE = re.compile(r"(?:'s|’s|’|')$")
 _NOT_A_FIRST_NAME = re.compile(r"[a-z]+|Jr\.?|[A-Z]\.")
@@ -376,7 +377,7 @@ def _speaks_or_addressed(text: str, start: int, end: int) -> bool:
 
 def _bare(name: str) -> str:
     """Drop a generational suffix: 'Joseph R. Biden, Jr.' -> 'Joseph R. Biden'."""
-    return re.sub(r",?\s+Jr\.?$", "", name)
+    return _SUFFIX.sub("", name)
 
 
 # Sides whose people are named surname first: 'Wang' is Wang Yi, 'Xi' is Xi Jinping.
