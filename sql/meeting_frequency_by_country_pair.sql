@@ -28,7 +28,7 @@ monthly as (
         side_a,
         side_b,
         month,
-        count(distinct meeting_id) as meetings
+        count(*) as meetings
     from held_pairs
     group by side_a, side_b, month
 ),

@@ -8,19 +8,22 @@ all_meetings as (
     select * from meetings
 ),
 
-meeting_sides as (
-    select distinct meeting_id, side
-    from (select meeting_id, unnest(sides) as side from all_meetings)
+-- sides is a sorted list of distinct codes, so each side pairs with those after it:
+-- no self-join, and a bilateral meeting gives its one pair at once.
+indexed_sides as (
+    select
+        meeting_id,
+        list_sort(list_distinct(sides)) as sides,
+        unnest(range(1, len(list_distinct(sides)))) as position
+    from all_meetings
 ),
 
 side_pairs as (
     select
-        a.meeting_id,
-        a.side as side_a,
-        b.side as side_b
-    from meeting_sides as a
-    inner join meeting_sides as b
-        on a.meeting_id = b.meeting_id and a.side < b.side
+        meeting_id,
+        sides[position] as side_a,
+        unnest(sides[position + 1:]) as side_b
+    from indexed_sides
 ),
 
 final as (
