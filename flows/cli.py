@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from flows.config import ConfigError, run_sources
+from flows.config import ConfigError, Sources, run_sources
 from flows.lock import WarehouseBusyError, wait_until_free
 from flows.sources import DEFAULT_BATCH_SIZE, discover, read_batches
 from flows.warehouse import CATALOG, DEFAULT_WAREHOUSE, DUCKDB_CONFIG, WarehouseError
@@ -291,7 +291,7 @@ def run_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def _sources(args: argparse.Namespace):
+def _sources(args: argparse.Namespace) -> Sources:
     """Return what the command's --sources, --input, --feed and --warehouse say to read."""
     try:
         given = (args.sources, args.input, args.feed, args.warehouse)

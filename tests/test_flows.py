@@ -175,3 +175,41 @@ def test_a_failing_data_check_fails_the_run_and_keeps_the_previous_publish(
     assert table_rows(wh) == before
     assert os.readlink(wh / "current") == published
     assert not (wh / "staging").exists() and not (wh / f"{CATALOG}.tmp").exists()
+
+
+@pytest.mark.parametrize(
+    ("error", "retried"),
+    [
+        (ConnectionResetError("reset by peer"), True),
+        (TimeoutError("slow share"), True),
+        (FileNotFoundError("no such input"), False),
+        (ValueError("a bug"), False),
+    ],
+    ids=lambda value: type(value).__name__ if isinstance(value, Exception) else str(value),
+)
+def test_io_tasks_retry_only_errors_that_may_pass(error, retried):
+    from prefect.states import Failed
+
+    state = Failed(data=error)
+    assert pipeline.retry_on_passing_io_error(None, None, state) is retried
+
+
+def test_only_io_tasks_retry_and_no_task_caches():
+    from prefect.cache_policies import NO_CACHE
+
+    tasks = [
+        pipeline.discover_inputs,
+        pipeline.read_feeds_task,
+        pipeline.read_pages_task,
+        pipeline.extract_batch,
+        pipeline.publish_warehouse,
+    ]
+    retries = {task.name: task.retries for task in tasks}
+    assert retries == {
+        "discover-inputs": 2,
+        "read-feeds": 2,
+        "read-pages": 2,
+        "extract-batch": 0,
+        "publish": 0,
+    }
+    assert all(task.cache_policy is NO_CACHE for task in tasks)
