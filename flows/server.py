@@ -67,7 +67,7 @@ def local_server(state_dir: Path, port: int = 0, timeout: float = STARTUP_TIMEOU
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # our Ctrl-C is not its; we stop it in order
-            preexec_fn=_die_with_parent,
+            preexec_fn=die_with_parent,
         )
     try:
         api_url = f"http://{HOST}:{port}/api"
@@ -119,7 +119,7 @@ def _prefect() -> str:
     return str(beside) if beside.exists() else "prefect"
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """In the child: ask Linux to SIGTERM it when its parent dies (no-op elsewhere)."""
     if sys.platform.startswith("linux"):
         pr_set_pdeathsig = 1

@@ -17,6 +17,8 @@ from pathlib import Path
 
 from conftest import write_tiny_corpus
 
+from flows.server import die_with_parent
+
 PATIENCE = 300  # seconds before giving up on a line or an exit (a bound, not a timing)
 NAME = "hourly"
 CRON, TIMEZONE = "0 * * * *", "Europe/Paris"
@@ -42,6 +44,7 @@ class ServeProcess:
             stderr=subprocess.STDOUT,
             text=True,
             start_new_session=True,  # the test's Ctrl-C is not its
+            preexec_fn=die_with_parent,  # if pytest is killed, it and its server stop too
         )
         self.seen: list[str] = []
         self._lines: queue.Queue[str] = queue.Queue()
