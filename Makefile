@@ -9,6 +9,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
+# Compiled once at install, so each run does not recompile ~2,400 modules (~6 s a run).
+export UV_COMPILE_BYTECODE := 1
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 
 .PHONY: setup run test lint format bench clean dashboard screenshot serve
