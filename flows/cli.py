@@ -158,13 +158,7 @@ def _add_reprocess(commands: argparse._SubParsersAction) -> None:
         "Re-extract the warehouse's stored articles with the current extractor (no fetching).",
         reprocess_command,
     )
-    command.add_argument(
-        "--warehouse",
-        type=Path,
-        default=DEFAULT_WAREHOUSE,
-        metavar="DIR",
-        help="warehouse folder (default: %(default)s)",
-    )
+    _add_warehouse(command)
     command.add_argument(
         "--stale-only",
         action="store_true",
@@ -225,10 +219,8 @@ def _add_serve(commands: argparse._SubParsersAction) -> None:
     )
 
 
-def _add_query(commands: argparse._SubParsersAction) -> None:
-    command = _add_command(
-        commands, "query", "Run SQL on the warehouse's DuckDB views (read-only).", query_command
-    )
+def _add_warehouse(command: argparse.ArgumentParser) -> None:
+    """Give `command` the `--warehouse DIR` option every subcommand shares."""
     command.add_argument(
         "--warehouse",
         type=Path,
@@ -236,6 +228,13 @@ def _add_query(commands: argparse._SubParsersAction) -> None:
         metavar="DIR",
         help="warehouse folder (default: %(default)s)",
     )
+
+
+def _add_query(commands: argparse._SubParsersAction) -> None:
+    command = _add_command(
+        commands, "query", "Run SQL on the warehouse's DuckDB views (read-only).", query_command
+    )
+    _add_warehouse(command)
     command.add_argument(
         "--format", choices=("table", "csv"), default="table", help="output format"
     )
@@ -529,13 +528,7 @@ def _add_dashboard(commands: argparse._SubParsersAction) -> None:
         "Serve a web dashboard of the warehouse on this machine (read-only; Ctrl-C stops it).",
         dashboard_command,
     )
-    command.add_argument(
-        "--warehouse",
-        type=Path,
-        default=DEFAULT_WAREHOUSE,
-        metavar="DIR",
-        help="warehouse folder (default: %(default)s)",
-    )
+    _add_warehouse(command)
     command.add_argument(
         "--port", type=_port, default=8501, metavar="N", help="port (default: %(default)s)"
     )
@@ -576,13 +569,7 @@ def _add_export(commands: argparse._SubParsersAction) -> None:
         "Write one table or view of the warehouse to a CSV or Parquet file (read-only).",
         export_command,
     )
-    command.add_argument(
-        "--warehouse",
-        type=Path,
-        default=DEFAULT_WAREHOUSE,
-        metavar="DIR",
-        help="warehouse folder (default: %(default)s)",
-    )
+    _add_warehouse(command)
     command.add_argument(
         "--view", required=True, metavar="NAME", help="e.g. meeting_frequency_by_country_pair"
     )
