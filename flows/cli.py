@@ -142,13 +142,7 @@ def _add_sources(command: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help=f"warehouse folder (default: the sources file's, else {DEFAULT_WAREHOUSE})",
     )
-    command.add_argument(
-        "--batch-size",
-        type=_positive_int,
-        default=DEFAULT_BATCH_SIZE,
-        metavar="N",
-        help="articles per extraction task (default: %(default)s)",
-    )
+    _add_batch_size(command)
 
 
 def _add_reprocess(commands: argparse._SubParsersAction) -> None:
@@ -164,13 +158,7 @@ def _add_reprocess(commands: argparse._SubParsersAction) -> None:
         action="store_true",
         help="only the articles an older extractor version made",
     )
-    command.add_argument(
-        "--batch-size",
-        type=_positive_int,
-        default=DEFAULT_BATCH_SIZE,
-        metavar="N",
-        help="articles per extraction task (default: %(default)s)",
-    )
+    _add_batch_size(command)
     _add_wait(command)
 
 
@@ -216,6 +204,17 @@ def _add_serve(commands: argparse._SubParsersAction) -> None:
         type=_port,
         metavar="N",
         help="the local Prefect server's port (default: a free one)",
+    )
+
+
+def _add_batch_size(command: argparse.ArgumentParser) -> None:
+    """Give `command` the `--batch-size N` option of the commands that extract."""
+    command.add_argument(
+        "--batch-size",
+        type=_positive_int,
+        default=DEFAULT_BATCH_SIZE,
+        metavar="N",
+        help="articles per extraction task (default: %(default)s)",
     )
 
 

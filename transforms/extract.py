@@ -39,7 +39,7 @@ def extract_article(article: Article) -> Extraction:
     read = read_article(article.text, article.published_date, article.title)
     meetings = find_meetings(read)
     ids = _meeting_ids(meetings, article.article_id)
-    statements = find_statements(read, meetings, article.text)
+    statements = find_statements(read, meetings)
     extraction = Extraction(article_id=article.article_id)
     for report in meetings:
         extraction.meeting_mentions.append(_mention_row(report, ids[id(report)], article))

@@ -123,7 +123,7 @@ def _speakers(
 _FIRST_PERSON = re.compile(r"\b(?:I|my|[Ww]e|[Oo]ur|[Uu]s)\b")
 
 
-def _author_speaks(read: ReadArticle, sentence: ReadSentence, text: str) -> list[Actor]:
+def _author_speaks(read: ReadArticle, sentence: ReadSentence) -> list[Actor]:
     """Return the author of a signed statement for a sentence they write in the first person."""
     if read.author is None or not _FIRST_PERSON.search(sentence.text):
         return []
@@ -166,7 +166,7 @@ def _inside_quote(sentence: ReadSentence, paragraph_start: int, text: str) -> bo
     return len(_QUOTES.findall(text[paragraph_start : sentence.sentence.start])) % 2 == 1
 
 
-def _quoted_speakers(read: ReadArticle, found: dict[int, list[Actor]], text: str) -> None:
+def _quoted_speakers(read: ReadArticle, found: dict[int, list[Actor]]) -> None:
     """Credit unattributed quoted sentences to the speaker of their paragraph."""
     by_paragraph: dict[int, list[int]] = {}
     for index, sentence in enumerate(read.sentences):
@@ -182,7 +182,7 @@ def _quoted_speakers(read: ReadArticle, found: dict[int, list[Actor]], text: str
             if found.get(i):
                 continue
             sentence = read.sentences[i]
-            if _inside_quote(sentence, start, text) or (
+            if _inside_quote(sentence, start, read.text) or (
                 spoken and _speaks_for_own_side(sentence, speakers[0])
             ):
                 found[i] = speakers[0]
@@ -197,18 +197,15 @@ def _speaks_for_own_side(sentence: ReadSentence, speakers: list[Actor]) -> bool:
     return bool(states) and states[0].start < 60 and states[0].side == speakers[0].side
 
 
-def find_statements(
-    read: ReadArticle, meetings: list[MeetingReport], text: str = ""
-) -> list[Statement]:
+def find_statements(read: ReadArticle, meetings: list[MeetingReport]) -> list[Statement]:
     """Return one statement per (sentence, speaker) where a named person communicates."""
     evidence = {id(m.evidence) for m in meetings}
     found: dict[int, list[Actor]] = {}
     for i, sentence in enumerate(read.sentences):
         before = read.sentences[i - 1] if i else None
         follows = before is not None and (id(before) in evidence or len(found[i - 1]) > 1)
-        found[i] = _speakers(sentence, meetings, follows) or _author_speaks(read, sentence, text)
-    if text:
-        _quoted_speakers(read, found, text)
+        found[i] = _speakers(sentence, meetings, follows) or _author_speaks(read, sentence)
+    _quoted_speakers(read, found)
     statements = []
     for index, sentence in enumerate(read.sentences):
         seen: set[str] = set()
