@@ -176,19 +176,3 @@ def test_a_list_after_a_semicolon_names_more_participants():
     )
     [meeting] = meetings(text)
     assert {p.name for p in meeting.participants} >= {"Janis Ozols", "Edgars Berzins"}
-
-
-def test_the_stem_test_never_hides_a_cue():
-    """Every cue the full regex finds in the sample corpus passes the cheap stem test."""
-    from pathlib import Path
-
-    from transforms.meetings import _CUE_STEMS, _cue_pattern
-    from transforms.text import lowered, split_sentences
-
-    pattern, _ = _cue_pattern()
-    corpus = Path(__file__).resolve().parents[1] / "corpus" / "sample"
-    for path in corpus.glob("*.txt"):
-        for sentence in split_sentences(path.read_text(encoding="utf-8")):
-            low = lowered(sentence.text)
-            if pattern.search(low):
-                assert any(stem in low for stem in _CUE_STEMS), sentence.text

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 from transforms import lexicon
+from transforms.text import lowered
 
 _PARTICLES = r"(?:bin|ibn|al|el|de|da|di|do|dos|du|van|von|der|den|la|le|del|y|ben)"
 _TOKEN = (
@@ -159,7 +160,8 @@ def _side_pattern() -> re.Pattern[str]:
 @cache
 def _title_pattern() -> re.Pattern[str]:
     forms = lexicon.alternation(set(lexicon.titles()) | {"counterpart"})
-    return re.compile(rf"\b(?:{forms})s?\b", re.IGNORECASE)
+    # Matched against lower-cased text, from a look-behind: both faster than the obvious.
+    return re.compile(rf"(?<!\w)(?:{forms})s?\b")
 
 
 @cache
@@ -178,14 +180,10 @@ def side_spans(text: str) -> list[tuple[int, int, str]]:
 
 
 def _title_spans(text: str) -> list[tuple[int, int, str]]:
-    spans = []
-    for match in _title_pattern().finditer(text):
-        word = match.group()
-        if word[0].islower() and word.lower() in {"president", "king", "chair", "secretary"}:
-            spans.append((match.start(), match.end(), word))
-            continue
-        spans.append((match.start(), match.end(), word))
-    return spans
+    return [
+        (match.start(), match.end(), text[match.start() : match.end()])
+        for match in _title_pattern().finditer(lowered(text))
+    ]
 
 
 def _covered(start: int, end: int, spans: list[tuple[int, int, str]]) -> bool:
