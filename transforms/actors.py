@@ -108,9 +108,10 @@ class Cast:
         key = fold(_bare(name))
         if not key:
             return None
+        keys = _name_keys(key)
         for person in self.people:
             full = fold(person.name or "")
-            if key == full or key in _name_keys(full) or full in _name_keys(key):
+            if key == full or full in keys or key in _name_keys(full):
                 return person
         return None
 
@@ -192,34 +193,28 @@ def _covered(start: int, end: int, spans: list[tuple[int, int, str]]) -> bool:
 
 def _name_candidates(text: str, blocked: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
     """Return spans of capitalised runs that could be a person's name."""
-    out = []
+    out: list[tuple[int, int]] = []
     for match in _NAME.finditer(text):
-        tokens = list(_TOKENS.finditer(match.group()))
-        keep = [
-            t
-            for t in tokens
-            if t.group().rstrip(",") not in _STOP_TOKENS
-            and not _covered(match.start() + t.start(), match.start() + t.end(), blocked)
-        ]
         run: list[re.Match[str]] = []
-        for token in tokens:
-            if token in keep:
-                run.append(token)
-                if _ENDS_POSSESSIVE.search(token.group()):
-                    _flush(out, run, match.start())
-                    run = []
+        for token in _TOKENS.finditer(text, match.start(), match.end()):
+            word = token.group()
+            if word.rstrip(",") in _STOP_TOKENS or _covered(token.start(), token.end(), blocked):
+                _flush(out, run)
+                run = []
                 continue
-            _flush(out, run, match.start())
-            run = []
-        _flush(out, run, match.start())
+            run.append(token)
+            if word.endswith(_POSSESSIVE_ENDINGS):
+                _flush(out, run)
+                run = []
+        _flush(out, run)
     return out
 
 
-def _flush(out: list[tuple[int, int]], run: list[re.Match[str]], base: int) -> None:
+def _flush(out: list[tuple[int, int]], run: list[re.Match[str]]) -> None:
     while run and _NOT_A_FIRST_NAME.fullmatch(run[0].group()):
         run = run[1:]
     if run:
-        out.append((base + run[0].start(), base + run[-1].end()))
+        out.append((run[0].start(), run[-1].end()))
 
 
 def _left_context(text: str, start: int, titles, sides) -> tuple[str | None, str | None, int]:
@@ -254,7 +249,7 @@ def _left_context(text: str, start: int, titles, sides) -> tuple[str | None, str
 
 _TOKENS = re.compile(r"\S+")
 _SUFFIX = re.compile(r",?\s+Jr\.?$")
-_ENDS_POSSESSIVE = re.compile(r"['’]s?$")
+_POSSESSIVE_ENDINGS = ("'", "’", "'s", "’s")
 _POSSESSIVE = re.compile(r"(?:'s|’s|’|')$")
 _NOT_A_FIRST_NAME = re.compile(r"[a-z]+|Jr\.?|[A-Z]\.")
 _HONORIFICS = re.compile(r"\s+(?:(?:Dr|Mr|Mrs|Ms|Lt|Gen|Adm|Col|Maj|Capt|Prof)\.?\s+)+")
@@ -364,18 +359,20 @@ _VERB_AFTER = re.compile(
     r"urged|noted|warned|insisted|declared|announced|asked|replied|wrote)\b"
 )
 _VERB_BEFORE = re.compile(r"\b(?:said|says|added|according\s+to)\s+$")
+_WORDS_BEFORE = 40  # characters: more than either pattern above spans but in freak spacing
 
 
 def _speaks_or_addressed(text: str, start: int, end: int) -> bool:
     """Return whether an untitled name is a person by its grammar: 'Mr Li', 'Ana Ruiz said'."""
-    if _HONORIFIC.search(text[:start]) or _VERB_BEFORE.search(text[:start]):
+    window = max(0, start - _WORDS_BEFORE)  # both end at the name: no need to scan further
+    if _HONORIFIC.search(text, window, start) or _VERB_BEFORE.search(text, window, start):
         return True
     return len(text[start:end].split()) > 1 and bool(_VERB_AFTER.match(text[end:]))
 
 
 def _bare(name: str) -> str:
     """Drop a generational suffix: 'Joseph R. Biden, Jr.' -> 'Joseph R. Biden'."""
-    return _SUFFIX.sub("", name)
+    return _SUFFIX.sub("", name) if "Jr" in name else name
 
 
 # Sides whose people are named surname first: 'Wang' is Wang Yi, 'Xi' is Xi Jinping.
