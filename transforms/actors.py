@@ -187,10 +187,6 @@ def _title_spans(text: str) -> list[tuple[int, int, str]]:
     ]
 
 
-def _covered(start: int, end: int, spans: list[tuple[int, int, str]]) -> bool:
-    return any(s <= start and end <= e for s, e, _ in spans)
-
-
 def _name_candidates(text: str, blocked: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
     """Return spans of capitalised runs that could be a person's name."""
     out: list[tuple[int, int]] = []
@@ -198,7 +194,10 @@ def _name_candidates(text: str, blocked: list[tuple[int, int, str]]) -> list[tup
         run: list[re.Match[str]] = []
         for token in _TOKENS.finditer(text, match.start(), match.end()):
             word = token.group()
-            if word.rstrip(",") in _STOP_TOKENS or _covered(token.start(), token.end(), blocked):
+            start, end = token.span()
+            if word.rstrip(",") in _STOP_TOKENS or any(
+                s <= start and end <= e for s, e, _ in blocked
+            ):
                 _flush(out, run)
                 run = []
                 continue

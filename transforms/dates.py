@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from transforms.text import lowered
+
 MONTHS = {
     name: number
     for number, names in enumerate(
@@ -45,18 +47,18 @@ _MONTH = (
     + r")\.?"
 )
 _MONTH_DAY = re.compile(
-    rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:\s*(?:[-–]|to|and)\s*\d{{1,2}})?"
+    rf"(?<!\w){_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:\s*(?:[-–]|to|and)\s*\d{{1,2}})?"
     rf"(?:,?\s+(?P<year>(?:19|20)\d\d))?\b",
 )
 _DAY_MONTH = re.compile(
-    rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:\s*(?:[-–]|to|and)\s*\d{{1,2}})?\s+{_MONTH}"
+    rf"(?<!\w)(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:\s*(?:[-–]|to|and)\s*\d{{1,2}})?\s+{_MONTH}"
     rf"(?:,?\s+(?P<year>(?:19|20)\d\d))?\b",
 )
+# Look-behinds rather than \b, and the last two on lower-cased text: faster, same matches.
 _WEEKDAY = re.compile(
-    r"\b(?P<next>next\s+|last\s+|this\s+|on\s+)?(?P<weekday>" + "|".join(WEEKDAYS) + r")\b",
-    re.IGNORECASE,
+    r"(?<!\w)(?P<next>next\s+|last\s+|this\s+|on\s+)?(?P<weekday>" + "|".join(WEEKDAYS) + r")\b"
 )
-_RELATIVE = re.compile(r"\b(?:" + "|".join(RELATIVE_DAYS) + r")\b", re.IGNORECASE)
+_RELATIVE = re.compile(r"(?<!\w)(?:" + "|".join(RELATIVE_DAYS) + r")\b")
 _DATELINE = re.compile(
     r"^\s*[A-Z][A-Za-z .'-]{1,40},\s+(?:[A-Z][a-z]+\s+)?" + _MONTH + r"\s+(?P<day>\d{1,2})\b",
 )
@@ -130,11 +132,12 @@ def find_dates(text: str, published: date | None, *, forward: bool = False) -> l
             value = _explicit(match, published, forward)
             mentions.append(DateMention(match.start(), match.end(), value, "explicit"))
     if published is not None:
-        for match in _WEEKDAY.finditer(text):
+        low = lowered(text)
+        for match in _WEEKDAY.finditer(low):
             value = _weekday(match, published, forward)
             mentions.append(DateMention(match.start(), match.end(), value, "relative"))
-        for match in _RELATIVE.finditer(text):
-            value = published + timedelta(days=RELATIVE_DAYS[match.group().lower()])
+        for match in _RELATIVE.finditer(low):
+            value = published + timedelta(days=RELATIVE_DAYS[match.group()])
             mentions.append(DateMention(match.start(), match.end(), value, "relative"))
     return sorted(mentions, key=lambda m: m.start)
 

@@ -15,20 +15,20 @@ from transforms.actors import Actor, Cast, find_actors
 from transforms.dates import find_dateline
 from transforms.lexicon import side_on
 from transforms.places import Place, place_of
-from transforms.text import Sentence, split_sentences
+from transforms.text import Sentence, lowered, split_sentences
 
 _PRONOUN_SUBJECT = re.compile(r"^(?:He|She)\b")
 _PRONOUN_SPEAKER = re.compile(
     r"(?:[,\"”']|'')\s*(?:he|she)\s+(?:said|added|told|noted|stressed|says|declared|insisted|"
     r"warned|asked|replied|explained|continued|wrote)\b"
 )
+# Matched against the lower-cased sentence, from a look-behind: faster than \b and IGNORECASE.
 _GROUP = re.compile(
-    r"\b(?:the\s+(?:two|three|four|five)\s+(?:top\s+|heads?\s+of\s+)?(?:[a-z]+\s+)?"
+    r"(?<!\w)(?:the\s+(?:two|three|four|five)\s+(?:top\s+|heads?\s+of\s+)?(?:[a-z]+\s+)?"
     r"(?:leaders|ministers|sides|presidents|premiers|diplomats|officials|counterparts|"
-    r"delegations|envoys|men|women|[A-Z]{2,}s)|"
+    r"delegations|envoys|men|women|[a-z]{2,}s)|"
     r"both\s+(?:sides|leaders|ministers|men|women)|"
-    r"the\s+(?:leaders|ministers|presidents|prime\s+ministers|foreign\s+ministers))\b",
-    re.IGNORECASE,
+    r"the\s+(?:leaders|ministers|presidents|prime\s+ministers|foreign\s+ministers))\b"
 )
 _THEY = re.compile(r"^(?:[A-Z][\w ]{0,20},\s+)?[Tt]hey\b")
 _THE_TITLE = re.compile(
@@ -82,7 +82,7 @@ def read_article(text: str, published: date | None, title: str | None = None) ->
     >>> read = read_article("Chinese Premier Li Qiang met Kenyan President Jon Ole. He smiled.",
     ...                     date(2025, 1, 2))
     >>> [a.name for a in read.sentences[1].actors]
-    ['Jon Ole']
+    ['Li Qiang']
     """
     cast = Cast(year=published.year if published else None)
     author = _author(title, cast)
@@ -234,7 +234,7 @@ def _read_sentence(sentence: Sentence, cast: Cast, *, quoted: bool = False) -> R
     ]
     if named:
         cast.last_subject = named[0]
-    group = bool(_GROUP.search(sentence.text))
+    group = bool(_GROUP.search(lowered(sentence.text)))
     return ReadSentence(sentence, actors, group, bool(_THEY.search(sentence.text)))
 
 
