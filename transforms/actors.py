@@ -191,6 +191,8 @@ def _name_candidates(text: str, blocked: list[tuple[int, int, str]]) -> list[tup
     """Return spans of capitalised runs that could be a person's name."""
     out: list[tuple[int, int]] = []
     for match in _NAME.finditer(text):
+        if match.group() in _STOP_TOKENS:  # a lone 'The' or 'He': most runs
+            continue
         run: list[re.Match[str]] = []
         for token in _TOKENS.finditer(text, match.start(), match.end()):
             word = token.group()
@@ -198,14 +200,16 @@ def _name_candidates(text: str, blocked: list[tuple[int, int, str]]) -> list[tup
             if word.rstrip(",") in _STOP_TOKENS or any(
                 s <= start and end <= e for s, e, _ in blocked
             ):
-                _flush(out, run)
-                run = []
+                if run:
+                    _flush(out, run)
+                    run = []
                 continue
             run.append(token)
             if word.endswith(_POSSESSIVE_ENDINGS):
                 _flush(out, run)
                 run = []
-        _flush(out, run)
+        if run:
+            _flush(out, run)
     return out
 
 
