@@ -68,3 +68,11 @@ def test_a_planned_weekday_is_on_or_after_publication(published, weekday):
     [mention] = find_dates(f"will meet on {weekday.title()}", published, forward=True)
     assert mention.value.weekday() == WEEKDAYS.index(weekday)
     assert published <= mention.value <= published + timedelta(days=6)
+
+
+def test_every_month_name_passes_the_quick_month_test():
+    """find_dates skips the month patterns when the quick test fails: it must never miss."""
+    from transforms.dates import _MONTH_PREFIX, MONTHS
+
+    for name in MONTHS:
+        assert _MONTH_PREFIX.match(name.capitalize()), name

@@ -59,6 +59,8 @@ _WEEKDAY = re.compile(
     r"(?<!\w)(?P<next>next\s+|last\s+|this\s+|on\s+)?(?P<weekday>" + "|".join(WEEKDAYS) + r")\b"
 )
 _RELATIVE = re.compile(r"(?<!\w)(?:" + "|".join(RELATIVE_DAYS) + r")\b")
+# Every month name starts so: a quick test before the two patterns above.
+_MONTH_PREFIX = re.compile("Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec")
 _DATELINE = re.compile(
     r"^\s*[A-Z][A-Za-z .'-]{1,40},\s+(?:[A-Z][a-z]+\s+)?" + _MONTH + r"\s+(?P<day>\d{1,2})\b",
 )
@@ -124,7 +126,8 @@ def find_dates(text: str, published: date | None, *, forward: bool = False) -> l
     """
     mentions: list[DateMention] = []
     taken: list[tuple[int, int]] = []
-    for pattern in (_MONTH_DAY, _DAY_MONTH):
+    months = (_MONTH_DAY, _DAY_MONTH) if _MONTH_PREFIX.search(text) else ()
+    for pattern in months:
         for match in pattern.finditer(text):
             if any(a < match.end() and match.start() < b for a, b in taken):
                 continue
@@ -133,7 +136,7 @@ def find_dates(text: str, published: date | None, *, forward: bool = False) -> l
             mentions.append(DateMention(match.start(), match.end(), value, "explicit"))
     if published is not None:
         low = lowered(text)
-        for match in _WEEKDAY.finditer(low):
+        for match in _WEEKDAY.finditer(low) if "day" in low else ():
             value = _weekday(match, published, forward)
             mentions.append(DateMention(match.start(), match.end(), value, "relative"))
         for match in _RELATIVE.finditer(low):
