@@ -262,18 +262,21 @@ _TITLE_COMPLEMENT = re.compile(
 )
 
 
+_OF_SIDE = re.compile(r"\s+of\s+(?:the\s+)?")
+_APPOSITION = re.compile(r",\s+(?:the\s+|a\s+|who\s+is\s+)?")
+
+
 def _right_context(text: str, end: int, titles, sides) -> tuple[str | None, str | None, int]:
     """Return (title, side, where they end) after a name: 'Lavrov, Russia's foreign minister'."""
-    rest = text[end:]
-    of_side = re.match(r"\s+of\s+(?:the\s+)?", rest)
+    of_side = _OF_SIDE.match(text, end)
     if of_side:
         for s_start, s_end, code in sides:
-            if s_start in (end + of_side.end(), end + of_side.end() - 4):
+            if s_start in (of_side.end(), of_side.end() - 4):
                 return None, code, s_end
-    apposition = re.match(r",\s+(?:the\s+|a\s+|who\s+is\s+)?", rest)
+    apposition = _APPOSITION.match(text, end)
     if not apposition:
         return None, None, end
-    cursor = end + apposition.end()
+    cursor = apposition.end()
     side = None
     for s_start, s_end, code in sides:
         if s_start == cursor or (s_start == cursor + 4 and text[cursor:s_start] == "the "):

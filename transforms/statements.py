@@ -86,7 +86,8 @@ def _subject_before_participle(sentence: ReadSentence, verb: re.Match[str]) -> A
 
 def _speaker_after(sentence: ReadSentence, verb_start: int, verb_end: int) -> Actor | None:
     """Return the person named right after the verb: '"...," said Foreign Minister Wang Yi'."""
-    if not re.search(r"[,\"”'’]\s*$", sentence.text[:verb_start]):
+    before = sentence.text[:verb_start].rstrip()
+    if not before or before[-1] not in ",\"”'’":  # a quote or comma just before
         return None
     for actor in sentence.people():
         reach = actor.reach_start if actor.reach_start is not None else actor.start
