@@ -448,7 +448,8 @@ _LIST_GLUE = re.compile(r",?\s+(?:and\s+)?(?:the\s+)?|,\s*")
 
 def _what_follows(text, s_start, s_end, titles, taken) -> tuple[str, str | None, int]:
     """Return (kind, title, end) of what a side names: an office, a body, or the state."""
-    if _LEADERS_OF.search(text[:s_start]):
+    before = text[:s_start]
+    if ("of" in before or "from" in before) and _LEADERS_OF.search(before):
         return "body", None, s_end
     title = next((t for t in titles if t[0] in (s_end, s_end + 1)), None)
     if title and not any(a <= title[0] < b for a, b in taken):
