@@ -1,4 +1,5 @@
 -- one row per (side_a, side_b, month), side_a < side_b
+-- materialise: table
 -- Held meetings between two sides per month (the first day of the month). A meeting of
 -- several sides counts once for each pair of them; undated meetings have no month and
 -- are left out. Readable names come last.

@@ -8,34 +8,39 @@ all_meetings as (
     select * from meetings
 ),
 
--- sides is a sorted list of distinct codes, so each side pairs with those after it:
--- no self-join, and a bilateral meeting gives its one pair at once.
-indexed_sides as (
+-- the pipeline writes sides as a sorted list of distinct codes; sorting again covers rows
+-- written otherwise, and a bilateral meeting already in order (most of them) skips it,
+-- which keeps this view fast over millions of meetings
+sorted_sides as (
     select
         meeting_id,
-        list_sort(list_distinct(sides)) as sides,
-        unnest(range(1, len(list_distinct(sides)))) as position
+        meeting_date,
+        mode,
+        status,
+        case
+            when len(sides) = 2 and sides[1] < sides[2] then sides
+            else list_sort(list_distinct(sides))
+        end as sides
     from all_meetings
 ),
 
-side_pairs as (
+-- each side pairs with those after it: no self-join, no join back to meetings
+indexed_sides as (
     select
-        meeting_id,
-        sides[position] as side_a,
-        unnest(sides[position + 1:]) as side_b
-    from indexed_sides
+        *,
+        unnest(range(1, len(sides))) as position
+    from sorted_sides
 ),
 
 final as (
     select
-        side_pairs.meeting_id,
-        side_pairs.side_a,
-        side_pairs.side_b,
-        all_meetings.meeting_date,
-        all_meetings.mode,
-        all_meetings.status
-    from side_pairs
-    inner join all_meetings on side_pairs.meeting_id = all_meetings.meeting_id
+        meeting_id,
+        sides[position] as side_a,
+        unnest(sides[position + 1:]) as side_b,
+        meeting_date,
+        mode,
+        status
+    from indexed_sides
 )
 
 select * from final

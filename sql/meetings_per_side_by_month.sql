@@ -1,4 +1,5 @@
 -- one row per (side, month, mode)
+-- materialise: table
 -- Held meetings each side took part in per month (the first day of the month), by mode
 -- (in_person, phone, video). Undated meetings are left out. Readable names come last.
 

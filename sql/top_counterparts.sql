@@ -1,4 +1,5 @@
 -- one row per (side, counterpart)
+-- materialise: table
 -- For each side, the sides it held meetings with: how many meetings and the first and
 -- last meeting dates. Each pair appears in both directions, so filter on `side` and sort
 -- by `meetings`. Undated held meetings count but give no date. Readable names come last.
@@ -29,7 +30,7 @@ counted as (
     select
         side,
         counterpart,
-        count(distinct meeting_id) as meetings,
+        count(*) as meetings,
         min(meeting_date) as first_meeting,
         max(meeting_date) as last_meeting
     from both_directions
