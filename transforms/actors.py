@@ -87,10 +87,14 @@ class Cast:
     people: list[Actor] = field(default_factory=list)
     last_subject: Actor | None = None
 
-    def remember(self, actor: Actor) -> Actor:
-        """Record `actor` (a named person) and return the known record it merges into."""
-        known = self.lookup(actor.name or "")
-        if known is None:
+    def remember(self, actor: Actor, known: Actor | bool | None = False) -> Actor:
+        """Record `actor` (a named person) and return the known record it merges into.
+
+        `known` is that record (or None) when the caller has just looked the name up.
+        """
+        if known is False:
+            known = self.lookup(actor.name or "")
+        if not isinstance(known, Actor):
             self.people.append(actor)
             return actor
         self.people.remove(known)  # most recently mentioned last
@@ -175,8 +179,11 @@ def side_spans(text: str) -> list[tuple[int, int, str]]:
     names = lexicon.side_names()
     spans = []
     for match in _side_pattern().finditer(text):
-        form = " ".join(match.group(1).split()).replace("’", "'")
-        spans.append((match.start(1), match.end(), names[form]))
+        form = match.group(1)
+        code = names.get(form)  # as written, mostly; else with spaces and quotes evened out
+        if code is None:
+            code = names[" ".join(form.split()).replace("’", "'")]
+        spans.append((match.start(1), match.end(), code))
     return spans
 
 
@@ -253,7 +260,6 @@ def _left_context(text: str, start: int, titles, sides) -> tuple[str | None, str
 _TOKENS = re.compile(r"\S+")
 _SUFFIX = re.compile(r",?\s+Jr\.?$")
 _POSSESSIVE_ENDINGS = ("'", "’", "'s", "’s")
-_POSSESSIVE = re.compile(r"(?:'s|’s|’|')$")
 _NOT_A_FIRST_NAME = re.compile(r"[a-z]+|Jr\.?|[A-Z]\.")
 _HONORIFICS = re.compile(r"\s+(?:(?:Dr|Mr|Mrs|Ms|Lt|Gen|Adm|Col|Maj|Capt|Prof)\.?\s+)+")
 _ORG_QUALIFIER = re.compile(r"\s+(?:[A-Z][\w.’'-]*\s+){1,4}")
@@ -329,8 +335,15 @@ def find_actors(text: str, cast: Cast) -> list[Actor]:
     return actors
 
 
+def _without_possessive(name: str) -> str:
+    """'Lavrov's' -> 'Lavrov'; 'Jones'' -> 'Jones'."""
+    if name.endswith(("'s", "’s")):
+        return name[:-2]
+    return name[:-1] if name.endswith(("'", "’")) else name
+
+
 def _person_at(text, start, end, titles, sides, cast, subject_title) -> Actor | None:
-    name = _POSSESSIVE.sub("", text[start:end].rstrip(","))
+    name = _without_possessive(text[start:end].rstrip(","))
     end = start + len(name)
     title, side, left = _left_context(text, start, titles, sides)
     counterpart = title is not None and title.lower().startswith("counterpart")
@@ -338,7 +351,7 @@ def _person_at(text, start, end, titles, sides, cast, subject_title) -> Actor | 
     if title is None or side is None:
         r_title, r_side, right = _right_context(text, end, titles, sides)
         title, side = title or r_title, side or r_side
-    known = cast.lookup(name)
+    known = in_cast = cast.lookup(name)
     if known is None or known.side is None:
         known = _famous(name, cast.year, title) or known
     if title is None and known is None and not _speaks_or_addressed(text, start, end):
@@ -353,7 +366,8 @@ def _person_at(text, start, end, titles, sides, cast, subject_title) -> Actor | 
             fold(known.name or "")
         ):
             actor.name = known.name
-    remembered = cast.remember(Actor(start, end, "person", actor.side, actor.name, actor.title))
+    person = Actor(start, end, "person", actor.side, actor.name, actor.title)
+    remembered = cast.remember(person, in_cast if actor.name == name else False)
     actor.name, actor.side = remembered.name, actor.side or remembered.side
     actor.title = actor.title or remembered.title
     return actor
