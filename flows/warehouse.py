@@ -37,6 +37,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from flows.catalog import materialise_views, materialised_views
 from flows.ledger import (
     LEDGERS,
     REMAPPED_TABLES,
@@ -417,8 +418,10 @@ def build_catalog(warehouse: Path, snapshot: Path, sql_dir: Path = SQL_DIR) -> P
         for table in TABLES:
             con.execute(table_view_sql(table, snapshot / table))
         create_countries(con)
-        create_sql_views(con, sql_dir)
+        views = create_sql_views(con, sql_dir)
         run_checks(con, sql_dir / "checks")
+        tables = materialised_views(sql_dir)
+        materialise_views(con, [view for view in views if view in tables])
         result.row_counts = {t: _count(con, t) for t in TABLES}
         result.top_country_pairs = top_country_pairs(con)
         con.execute("use memory")
@@ -502,8 +505,7 @@ def create_countries(con: duckdb.DuckDBPyConnection) -> None:
 
 def top_country_pairs(con: duckdb.DuckDBPyConnection, limit: int = 5) -> list[dict]:
     """Return the country pairs with the most held meetings, most first."""
-    views = con.execute("select view_name from duckdb_views() where not internal").fetchall()
-    if ("meeting_frequency_by_country_pair",) not in views:
+    if not _has_relation(con, "meeting_frequency_by_country_pair"):
         return []
     rows = con.execute(
         "select side_a, side_b, sum(meetings)::integer as meetings "
@@ -512,6 +514,16 @@ def top_country_pairs(con: duckdb.DuckDBPyConnection, limit: int = 5) -> list[di
         [limit],
     ).fetchall()
     return [dict(zip(("side_a", "side_b", "meetings"), row, strict=True)) for row in rows]
+
+
+def _has_relation(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Return whether the current catalog has a view or a table called `name`."""
+    sql = (
+        "select count(*) from (select database_name, view_name as name from duckdb_views()"
+        " union all select database_name, table_name from duckdb_tables())"
+        " where database_name = current_database() and name = ?"
+    )
+    return con.execute(sql, [name]).fetchall()[0][0] > 0
 
 
 def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
