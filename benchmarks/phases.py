@@ -35,6 +35,8 @@ PHASES = (
     ("      publish", "flows/warehouse.py", "publish"),
     ("        write snapshot", "flows/warehouse.py", "write_snapshot"),
     ("          meetings (_write_meetings)", "flows/warehouse.py", "_write_meetings"),
+    ("            re-merge touched reports", "flows/remerge.py", "_merge_touched"),
+    ("          merged ids in records (publish_remapped)", "flows/remerge.py", "publish_remapped"),
     ("          participants (_write_participants)", "flows/warehouse.py", "_write_participants"),
     ("        build catalog (DuckDB views, checks)", "flows/warehouse.py", "build_catalog"),
 )

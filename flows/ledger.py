@@ -6,7 +6,7 @@ unless the run changes its rows: a newer version of an article supersedes it (th
 article row stays, marked; its records go), or the article is re-extracted (its stored
 rows give way to the staged ones); then the part is written anew, edited. Record ledgers
 keep the meeting ids each article reported; the published `meeting_mentions`,
-`statements` and `topics` carry the merged meetings' ids instead.
+`statements` and `topics` carry the merged meetings' ids instead (`flows.remerge`).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ LEDGERS = {
     "_ledger/topics": "topics",
     "_ledger/meeting_participants": "meeting_participants",
 }
-# Published from their ledger with merged meeting ids.
+# Published from their ledger with merged meeting ids (`flows.remerge.publish_remapped`).
 REMAPPED_TABLES = ("meeting_mentions", "statements", "topics")
 EMPTY_PART = "part-empty.parquet"
 # An hourly run adds a part file to each ledger; reading thousands of small files is slow,
@@ -93,12 +93,21 @@ def ledger_parts(snapshot: Path | None, folder: str) -> list[Path]:
 
 
 def plan_edits(stored_parts: Sequence[Path], staged_parts: Sequence[Path]) -> LedgerEdits:
-    """Return which stored (or staged) articles the staged articles replace or supersede."""
-    stored = read_parts(stored_parts, "articles", _VERSION_COLUMNS).to_pylist()
-    staged = read_parts(staged_parts, "articles", _VERSION_COLUMNS).to_pylist()
-    stored_ids = {row["article_id"] for row in stored}
-    replaced = {row["article_id"] for row in staged} & stored_ids
-    return LedgerEdits(replaced=replaced, superseded=supersessions(stored, staged))
+    """Return which stored (or staged) articles the staged articles replace or supersede.
+
+    Only stored rows that share an id or a name with a staged article can be either, so
+    only those become Python rows.
+    """
+    staged = read_parts(staged_parts, "articles", _VERSION_COLUMNS)
+    if not staged.num_rows:
+        return LedgerEdits()
+    stored = read_parts(stored_parts, "articles", _VERSION_COLUMNS)
+    same_id = pc.is_in(stored["article_id"], value_set=staged["article_id"].combine_chunks())
+    same_name = pc.is_in(stored["source_ref"], value_set=staged["source_ref"].combine_chunks())
+    stored = stored.filter(pc.or_(same_id, same_name)).to_pylist()
+    staged_rows = staged.to_pylist()
+    replaced = {row["article_id"] for row in staged_rows} & {row["article_id"] for row in stored}
+    return LedgerEdits(replaced=replaced, superseded=supersessions(stored, staged_rows))
 
 
 def extend_ledger(
@@ -121,7 +130,7 @@ def extend_ledger(
         _edit_part(carried, folder / carried[0].name, table, retired, edits.superseded)
         carried = []
     for part in carried:
-        if not retired or retired.isdisjoint(_column_values(part, "article_id")):
+        if not _holds_any(part, "article_id", retired):
             link_or_copy(part, folder / part.name)
         else:
             _edit_part([part], folder / part.name, table, retired, edits.superseded)
@@ -133,8 +142,12 @@ def extend_ledger(
         write_parquet(TABLES[table].empty_table(), folder / EMPTY_PART)
 
 
-def _column_values(part: Path, column: str) -> set:
-    return set(pq.read_table(part, columns=[column]).column(0).to_pylist())
+def _holds_any(part: Path, column: str, values: set[str]) -> bool:
+    """Whether `part`'s `column` holds any of `values`, read as one Arrow column."""
+    if not values:
+        return False
+    found = pq.read_table(part, columns=[column]).column(0)
+    return pc.any(pc.is_in(found, value_set=pa.array(sorted(values), pa.string()))).as_py() or False
 
 
 def _edit_part(
@@ -168,22 +181,3 @@ def _mark_superseded(rows: pa.Table, superseded: Mapping[str, str]) -> pa.Table:
     newer = [superseded.get(article_id, mark) for article_id, mark in zip(ids, marks, strict=True)]
     column = rows.schema.get_field_index("superseded_by")
     return rows.set_column(column, rows.schema.field(column), pa.array(newer, pa.string()))
-
-
-def publish_remapped(snapshot: Path, table: str, canonical: Mapping[str, str]) -> None:
-    """Publish a record ledger with merged meeting ids; parts no merge touches are linked."""
-    folder = snapshot / table
-    folder.mkdir(parents=True)
-    for part in part_files(snapshot / "_ledger" / table):
-        reported = _column_values(part, "meeting_id") - {None}
-        if all(canonical.get(m, m) == m for m in reported):
-            link_or_copy(part, folder / part.name)
-            continue
-        rows = pq.read_table(part, schema=TABLES[table])
-        write_parquet(remap(rows, canonical), folder / part.name)
-
-
-def remap(rows: pa.Table, canonical: Mapping[str, str]) -> pa.Table:
-    merged = [canonical.get(m, m) for m in rows["meeting_id"].to_pylist()]
-    column = rows.schema.get_field_index("meeting_id")
-    return rows.set_column(column, rows.schema.field(column), pa.array(merged, pa.string()))

@@ -13,11 +13,12 @@ Publishing writes a whole new snapshot and a new catalog beside the live ones an
 swaps them in with `os.replace`, so a failure before the swap leaves the previous
 warehouse as it was. `articles` and the record ledgers grow by one part per run, carried
 from snapshot to snapshot as hard links or, when a run changes their rows, as edited
-copies (`flows.ledger`). `meetings` is rebuilt from all mentions on every publish,
-merging the reports of one meeting across articles; `meeting_mentions`, `statements` and
-`topics` are the ledgers with each meeting id replaced by its merged meeting's (linked
-when nothing changes), and `meeting_participants`, `quarantine` and `fetch_state` are
-rebuilt whole.
+copies (`flows.ledger`). `meetings` merges the reports of one meeting across articles;
+a publish re-merges only the kinds of meeting (sides and mode) its reports touch and
+carries the other rows (`flows.remerge`). `meeting_mentions`, `statements` and `topics`
+are the ledgers with each meeting id replaced by its merged meeting's (linked when nothing
+changes), and `meeting_participants`, `quarantine` and `fetch_state` are rebuilt whole,
+in DuckDB or Arrow rather than as Python rows.
 """
 
 from __future__ import annotations
@@ -46,13 +47,17 @@ from flows.ledger import (
     ledger_parts,
     part_files,
     plan_edits,
-    publish_remapped,
     read_parts,
-    remap,
     write_parquet,
 )
+from flows.remerge import (
+    MergedIds,
+    publish_remapped,
+    scratch,
+    write_meetings,
+    write_participants,
+)
 from flows.sources import ArticleBatch
-from transforms.merge import build_meetings, dedupe_participants, merge_mentions
 from transforms.records import Article
 from transforms.schema import (
     DATE_BASES,
@@ -70,8 +75,6 @@ DUCKDB_CONFIG = {"autoinstall_known_extensions": False}
 # DuckDB 2.0's own format cannot be opened by 1.x clients (BI plugins, Evidence).
 CATALOG_STORAGE_VERSION = "v1.4.0"
 
-# Mention columns the merge does not need; skipping them keeps a big rebuild small.
-_MENTION_ONLY = ("evidence", "evidence_start", "evidence_end", "extractor_version")
 ALLOWED_VALUES = {
     "mode": MODES,
     "status": STATUSES,
@@ -264,15 +267,13 @@ def known_articles(warehouse: Path, extractor_version: str) -> KnownArticles:
     """Return the ids and content hashes of every stored article version, and how many
     current articles an older extractor made."""
     columns = ["article_id", "content_hash", "extractor_version", "superseded_by"]
-    rows = read_table(warehouse, "articles", columns).to_pylist()
-    stale = sum(
-        1
-        for r in rows
-        if r["superseded_by"] is None and r["extractor_version"] != extractor_version
-    )
+    rows = read_table(warehouse, "articles", columns)
+    current = pc.is_null(rows["superseded_by"])
+    other = pc.not_equal(rows["extractor_version"], pa.scalar(extractor_version))
+    stale = pc.sum(pc.and_(current, other).cast(pa.int64())).as_py() or 0
     return KnownArticles(
-        ids={r["article_id"] for r in rows},
-        content_hashes={r["content_hash"] for r in rows},
+        ids=set(rows["article_id"].to_pylist()),
+        content_hashes=set(rows["content_hash"].to_pylist()),
         stale=stale,
     )
 
@@ -329,10 +330,16 @@ def write_snapshot(
         extend_ledger(snapshot / folder, table, previous_parts, staging / table, run_id, edits)
     _write_quarantine(snapshot, previous, staging, run_id, reread)
     _write_fetch_state(snapshot, previous, staging, run_id)
-    canonical = _write_meetings(snapshot, run_id)
-    for table in REMAPPED_TABLES:
-        publish_remapped(snapshot, table, canonical)
-    _write_participants(snapshot, run_id, canonical)
+    spill = snapshot.parent.parent / "staging" / f"{run_id}.spill"
+    try:
+        with scratch(spill) as con:
+            retired = edits.replaced | edits.superseded.keys()
+            ids = _write_meetings(con, snapshot, previous, staging, retired, spill)
+            for table in REMAPPED_TABLES:
+                publish_remapped(snapshot, previous, table, ids)
+            _write_participants(con, snapshot, previous, run_id, ids)
+    finally:
+        shutil.rmtree(spill, ignore_errors=True)
     manifest = {
         "run_id": run_id,
         "schema_version": SCHEMA_VERSION,
@@ -352,49 +359,68 @@ def _write_quarantine(
     """
     old = read_parts(part_files(previous / "quarantine") if previous else [], "quarantine")
     new = read_parts(part_files(staging / "quarantine"), "quarantine")
-    kept = [row for row in old.to_pylist() if not (reread and row["transient"])] + new.to_pylist()
-    rows, seen = [], set()
-    for row in kept:
-        key = (row["source_ref"], row["reason"], row["detail"])
-        if key not in seen:
-            seen.add(key)
-            rows.append(row)
-    target = snapshot / "quarantine" / f"part-{run_id}.parquet"
-    write_parquet(rows_to_table("quarantine", rows), target)
+    if reread:
+        old = old.filter(pc.invert(old["transient"]))
+    rows = _first_per_key(pa.concat_tables([old, new]), ["source_ref", "reason", "detail"])
+    _check_columns("quarantine", rows)
+    write_parquet(rows, snapshot / "quarantine" / f"part-{run_id}.parquet")
 
 
 def _write_fetch_state(snapshot: Path, previous: Path | None, staging: Path, run_id: str) -> None:
     """Keep the last known state of every URL: this run's requests update the previous."""
     old = read_parts(part_files(previous / "fetch_state") if previous else [], "fetch_state")
     new = read_parts(part_files(staging / "fetch_state"), "fetch_state")
-    latest = {row["url"]: row for row in old.to_pylist() + new.to_pylist()}
-    rows = [latest[url] for url in sorted(latest)]
-    target = snapshot / "fetch_state" / f"part-{run_id}.parquet"
-    write_parquet(rows_to_table("fetch_state", rows), target)
+    rows = _last_per_key(pa.concat_tables([old, new]), ["url"])
+    rows = rows.take(pc.sort_indices(rows["url"]))
+    _check_columns("fetch_state", rows)
+    write_parquet(rows, snapshot / "fetch_state" / f"part-{run_id}.parquet")
 
 
-def _write_meetings(snapshot: Path, run_id: str) -> dict[str, str]:
-    """Write `meetings`, merged over all mentions; return reported -> merged meeting ids."""
-    columns = [c for c in TABLES["meeting_mentions"].names if c not in _MENTION_ONLY]
-    ledger = part_files(snapshot / "_ledger" / "meeting_mentions")
-    mentions = read_parts(ledger, "meeting_mentions", columns)
-    dates = read_parts(
-        part_files(snapshot / "articles"), "articles", ["article_id", "published_date"]
-    )
-    published = {row["article_id"]: row["published_date"] for row in dates.to_pylist()}
-    merged, canonical = merge_mentions(mentions.to_pylist(), published)
-    rows = build_meetings(merged, published)
-    write_parquet(rows_to_table("meetings", rows), snapshot / "meetings" / f"part-{run_id}.parquet")
-    return canonical
+def _first_per_key(rows: pa.Table, keys: list[str]) -> pa.Table:
+    """Return the first row of each distinct `keys`, in order."""
+    return rows.take(_row_per_key(rows, keys, "min"))
 
 
-def _write_participants(snapshot: Path, run_id: str, canonical: Mapping[str, str]) -> None:
-    raw = read_parts(
-        part_files(snapshot / "_ledger" / "meeting_participants"), "meeting_participants"
-    )
-    rows = dedupe_participants(remap(raw, canonical).to_pylist())
+def _last_per_key(rows: pa.Table, keys: list[str]) -> pa.Table:
+    """Return the last row of each distinct `keys`, in order of those last rows."""
+    return rows.take(_row_per_key(rows, keys, "max"))
+
+
+def _row_per_key(rows: pa.Table, keys: list[str], pick: str) -> pa.Array:
+    numbered = rows.select(keys).append_column("row", pa.array(range(rows.num_rows), pa.int64()))
+    grouped = numbered.group_by(keys, use_threads=False).aggregate([("row", pick)])
+    picked = grouped[f"row_{pick}"].combine_chunks()
+    return picked.take(pc.sort_indices(picked))  # row numbers, ascending
+
+
+def _check_columns(table: str, rows: pa.Table) -> None:
+    for column in TABLES[table]:
+        _check_column(table, column, rows.column(column.name))
+
+
+def _write_meetings(
+    con: duckdb.DuckDBPyConnection,
+    snapshot: Path,
+    previous: Path | None,
+    staging: Path,
+    retired: set[str],
+    spill: Path,
+) -> MergedIds:
+    """Write `meetings`, re-merging the kinds of meeting this run's reports touch; return
+    how reported meeting ids are renamed (`flows.remerge`)."""
+    staged = part_files(staging / "meeting_mentions")
+    return write_meetings(con, snapshot, previous, staged, retired, spill)
+
+
+def _write_participants(
+    con: duckdb.DuckDBPyConnection,
+    snapshot: Path,
+    previous: Path | None,
+    run_id: str,
+    ids: MergedIds,
+) -> None:
     target = snapshot / "meeting_participants" / f"part-{run_id}.parquet"
-    write_parquet(rows_to_table("meeting_participants", rows), target)
+    write_participants(con, snapshot, previous, ids, target)
 
 
 # --- The DuckDB catalog -----------------------------------------------------------------------
