@@ -113,6 +113,7 @@ def _add_run(commands: argparse._SubParsersAction) -> None:
         run_command,
     )
     _add_sources(command)
+    _add_parallelism(command)
     _add_wait(command)
 
 
@@ -159,6 +160,7 @@ def _add_reprocess(commands: argparse._SubParsersAction) -> None:
         help="only the articles an older extractor version made",
     )
     _add_batch_size(command)
+    _add_parallelism(command)
     _add_wait(command)
 
 
@@ -216,6 +218,32 @@ def _add_batch_size(command: argparse.ArgumentParser) -> None:
         metavar="N",
         help="articles per extraction task (default: %(default)s)",
     )
+
+
+def _add_parallelism(command: argparse.ArgumentParser) -> None:
+    """Give `command` the `--workers N` and `--dask-address HOST:PORT` options (one of)."""
+    where = command.add_mutually_exclusive_group()
+    where.add_argument(
+        "--workers",
+        type=_positive_int,
+        metavar="N",
+        help="extract batches in N worker processes on this machine; 1 extracts in this"
+        " process (default: one per usable CPU)",
+    )
+    where.add_argument(
+        "--dask-address",
+        type=_host_port,
+        metavar="HOST:PORT",
+        help="extract batches on the existing Dask cluster whose scheduler is at HOST:PORT;"
+        " its workers must reach the warehouse's path",
+    )
+
+
+def _host_port(text: str) -> str:
+    host, _, port = text.rpartition(":")
+    if not host.split("://")[-1] or not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise argparse.ArgumentTypeError(f"must be HOST:PORT, got {text!r}")
+    return text
 
 
 def _add_warehouse(command: argparse.ArgumentParser) -> None:
@@ -284,6 +312,8 @@ def run_command(args: argparse.Namespace) -> int:
             feeds=sources.feeds,
             fetch=sources.fetch,
             wait_seconds=args.wait,
+            workers=args.workers,
+            dask_address=args.dask_address,
         )
     print(format_summary(summary, time.monotonic() - started))
     return 0
@@ -337,6 +367,8 @@ def reprocess_command(args: argparse.Namespace) -> int:
             batch_size=args.batch_size,
             stale_only=args.stale_only,
             wait_seconds=args.wait,
+            workers=args.workers,
+            dask_address=args.dask_address,
         )
     print(
         f"Re-extracted {_many(summary['reprocessed_articles'], 'article')}"

@@ -6,7 +6,8 @@ stored articles with the current extractor, fetching nothing.
 
 Tasks work on whole batches (a Prefect task costs ~15 ms), pass paths and counts rather
 than rows, and write each batch to the run's staging folder, so memory stays bounded by
-one batch however large the input.
+a few batches however large the input. Batches are extracted in parallel worker
+processes, or on a Dask cluster (`flows.runners`), two per worker at most in flight.
 
 A run holds the warehouse's lock from start to end (`flows.lock`), and first clears what
 a run that died left behind. Only the tasks that read files or the network retry, and
@@ -37,6 +38,7 @@ from flows import progress
 from flows.fetch import FetchSettings
 from flows.lock import locked
 from flows.report import log_event, publish_run_report, run_counts
+from flows.runners import check_choice, run_batches
 from flows.sources import (
     DEFAULT_BATCH_SIZE,
     ArticleBatch,
@@ -326,10 +328,14 @@ def summitry_pipeline(
     feeds: list[str] | None = None,
     fetch: dict | None = None,
     wait_seconds: float = 0.0,
+    workers: int | None = None,
+    dask_address: str | None = None,
 ) -> dict:
     """Read `inputs` (folders or files) and `feeds` (RSS/Atom URLs), extract the articles
     the warehouse has not seen and publish to `warehouse`. `fetch` holds `FetchSettings`;
     `wait_seconds` is how long to wait for another run to let go of the warehouse.
+    Batches are extracted by `workers` local processes (default: one per usable CPU; 1:
+    in this process), or on the Dask cluster at `dask_address` (`flows.runners`).
 
     Returns a summary: articles read, new and quarantined, feeds and pages, meetings new
     and merged reports, top country pairs, duration. It is also the run's artifacts.
@@ -337,6 +343,7 @@ def summitry_pipeline(
     started = time.monotonic()
     logger = get_run_logger()
     settings = fetch_settings(fetch)
+    check_choice(workers, dask_address)
     root = Path(warehouse).resolve()
     totals: Counter = Counter()
     with _writing(root, wait_seconds, logger) as (run_id, staging):
@@ -350,9 +357,9 @@ def summitry_pipeline(
         if feeds:
             batches = chain(batches, _web_batches(feeds, root, settings, now, batch_size))
             totals["feeds"] = len(set(feeds))
-        for number, (batch, counts) in enumerate(batches):
+        calls = _extraction_calls(batches, known, now, staging, totals, logger)
+        for counts in run_batches(extract_batch, calls, workers, dask_address, _articles_in):
             totals.update(counts)
-            _extract_new(batch, known, now, staging, number, totals, logger)
         progress.begin("publish")
         result = publish_warehouse(root, staging, run_id)
         progress.end("publish")
@@ -404,22 +411,26 @@ def _web_batches(
     progress.end("pages")
 
 
-def _extract_new(
-    batch: ArticleBatch,
+def _extraction_calls(
+    batches: Iterable[tuple[ArticleBatch, Counter]],
     known: KnownArticles,
     now: datetime,
     staging: Path,
-    number: int,
     totals: Counter,
     logger,
-) -> None:
-    totals["articles_read"] += len(batch.articles)
-    fresh = new_articles(batch.articles, known.ids, known.content_hashes)
-    if fresh or batch.quarantine or batch.fetch_state:  # a re-run skips known batches whole
-        ingested = {article.article_id: now for article in fresh}
-        todo = ArticleBatch(fresh, batch.quarantine, batch.fetch_state, ingested)
-        totals.update(extract_batch(todo, staging, number))
-    log_event(logger, "batch-read", batch=number, read=len(batch.articles), new=len(fresh))
+) -> Iterator[dict]:
+    """Yield the `extract_batch` arguments of each batch with something new, numbered by
+    its place in the input (which names its staged parts, so results do not depend on
+    which batch finishes first). Known articles are left out here, in read order."""
+    for number, (batch, counts) in enumerate(batches):
+        totals.update(counts)
+        totals["articles_read"] += len(batch.articles)
+        fresh = new_articles(batch.articles, known.ids, known.content_hashes)
+        log_event(logger, "batch-read", batch=number, read=len(batch.articles), new=len(fresh))
+        if fresh or batch.quarantine or batch.fetch_state:  # a re-run skips known batches
+            ingested = {article.article_id: now for article in fresh}
+            todo = ArticleBatch(fresh, batch.quarantine, batch.fetch_state, ingested)
+            yield {"batch": todo, "staging": staging, "batch_number": number}
 
 
 @flow(name="summitry-reprocess")
@@ -428,24 +439,29 @@ def summitry_reprocess(
     batch_size: int = DEFAULT_BATCH_SIZE,
     stale_only: bool = False,
     wait_seconds: float = 0.0,
+    workers: int | None = None,
+    dask_address: str | None = None,
 ) -> dict:
     """Re-extract the warehouse's current articles from their stored text with the current
     extractor (only those an older extractor made, with `stale_only`), and publish.
+    `workers` and `dask_address` are the pipeline's.
 
     Nothing is fetched or read from the inputs. Returns a summary like the pipeline's.
     """
     started = time.monotonic()
     logger = get_run_logger()
+    check_choice(workers, dask_address)
     root = Path(warehouse).resolve()
     totals: Counter = Counter()
     with _writing(root, wait_seconds, logger) as (run_id, staging):
         merged_before = row_count(root, "meeting_mentions") - row_count(root, "meetings")
         only = EXTRACTOR_VERSION if stale_only else None
         progress.begin("articles-stored")
-        for number, batch in enumerate(stored_articles(root, batch_size, skip_version=only)):
-            totals["articles_read"] += len(batch.articles)
-            totals.update(extract_batch(batch, staging, number))
-            progress.advance("articles-stored", len(batch.articles))
+        calls = _stored_calls(stored_articles(root, batch_size, skip_version=only), staging)
+        for counts in run_batches(extract_batch, calls, workers, dask_address, _articles_in):
+            totals.update(counts)
+            totals["articles_read"] += counts["new_articles"]
+            progress.advance("articles-stored", counts["new_articles"])
         progress.end("articles-stored")
         progress.begin("publish")
         result = publish_warehouse(root, staging, run_id, reread=False)
@@ -454,3 +470,14 @@ def summitry_reprocess(
     summary["reprocessed_articles"] = summary.pop("new_articles")
     summary["extractor_version"] = EXTRACTOR_VERSION
     return _report(summary, started, logger)
+
+
+def _stored_calls(batches: Iterable[ArticleBatch], staging: Path) -> Iterator[dict]:
+    """Yield the `extract_batch` arguments of each batch of stored articles, numbered."""
+    for number, batch in enumerate(batches):
+        yield {"batch": batch, "staging": staging, "batch_number": number}
+
+
+def _articles_in(call: dict) -> int:
+    """Return how many articles an `extract_batch` call extracts."""
+    return len(call["batch"].articles)
