@@ -16,13 +16,13 @@ from collections.abc import Iterator, Sequence
 
 
 class RuleSet:
-    """Ordered regex rules matched at once; each match says which rule made it.
+    r"""Ordered regex rules matched at once; each match says which rule made it.
 
     Rules must start with a letter and hold no capturing group. They are matched as
     written (callers lower-case text and rules alike), at word boundaries; where several
     rules match at one place the earliest wins, as in an alternation.
 
-    >>> rules = RuleSet(["met(?:\\s+again)?", "(?:tele)?phone\\s+calls?", "phone"])
+    >>> rules = RuleSet([r"met(?:\s+again)?", r"(?:tele)?phone\s+calls?", "phone"])
     >>> [(rule, m.group()) for rule, m in rules.finditer("they met again after phone calls")]
     [(0, 'met again'), (1, 'phone calls')]
     """
