@@ -213,8 +213,20 @@ def test_a_borrowed_date_joins_the_nearest_written_one(weak_day, joins):
         report("a2", days(6), "explicit"),
         report("a3", days(weak_day), "dateline"),
     ]
-    groups = real_meetings(mentions, published(a1=3, a2=6, a3=weak_day))
+    groups = real_meetings(mentions, published(a1=3, a2=6, a3=6))  # a3's dateline is older
     assert {joins, f"ARN-GON/2025-03-0{weak_day}/in_person"} in groups
+
+
+def test_a_report_of_a_held_meeting_does_not_join_one_written_for_after_it_was_published():
+    """'Talks held today' (published on the 5th) is not the visit planned for the 6th."""
+    mentions = [
+        report("a1", days(6), "explicit", status="planned"),
+        report("a2", days(5), "publication"),
+    ]
+    assert len(real_meetings(mentions, published(a1=2, a2=5))) == 2
+    planned_is_past = [report("a1", days(6), "explicit"), report("a2", days(5), "dateline")]
+    late_report = real_meetings(planned_is_past, published(a1=7, a2=7))  # published after
+    assert len(late_report) == 1
 
 
 def test_a_borrowed_date_equally_near_two_written_ones_joins_the_earlier():

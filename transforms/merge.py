@@ -41,6 +41,7 @@ class _Reported:
     articles: set[str]
     first_reported: date | None
     basis_rank: int
+    held_by: date | None = None  # the latest publication of an article reporting it held
 
 
 def canonical_meeting_ids(
@@ -53,7 +54,8 @@ def canonical_meeting_ids(
     explicit or relative) and within `WEAK_DATE_WINDOW` of the other. Two written dates
     that differ are two meetings; a borrowed date joins the nearest written one (the
     earlier on ties), else the earliest borrowed one within the window; an undated report
-    stays alone; two reports from one article stay apart (the article told them apart).
+    stays alone; two reports from one article stay apart (the article told them apart);
+    a report of a held meeting joins none dated after its article was published.
     The merged meeting keeps the id of its earliest-published report (then the strongest
     basis, then the smallest id), so ids don't change as later reports arrive, and the
     result depends only on the set of mentions, never on their order.
@@ -94,6 +96,8 @@ def _reported_meetings(
         meeting.basis_rank = min(meeting.basis_rank, rank)
         if day is not None and (meeting.first_reported is None or day < meeting.first_reported):
             meeting.first_reported = day
+        if mention["status"] == "held" and day is not None:
+            meeting.held_by = max(meeting.held_by or day, day)
     return reported
 
 
@@ -127,6 +131,8 @@ def _may_join(meeting: _Reported, cluster: list[_Reported]) -> bool:
     anchor = cluster[0]
     if abs(meeting.day - anchor.day) > WEAK_DATE_WINDOW:
         return False
+    if meeting.held_by is not None and anchor.day > meeting.held_by:
+        return False  # a meeting reported as held had taken place when that was published
     return not any(meeting.articles & other.articles for other in cluster)
 
 
