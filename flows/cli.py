@@ -194,6 +194,7 @@ def _add_serve(commands: argparse._SubParsersAction) -> None:
         help="deployment name, one per warehouse on a server (default: %(default)s)",
     )
     _add_wait(command, default=600, then="a scheduled run fails, saying so")
+    _add_parallelism(command)
     command.add_argument(
         "--state-dir",
         type=Path,
@@ -391,7 +392,9 @@ def serve_command(args: argparse.Namespace) -> int:
         check_schedule(args.cron, args.timezone)
     except ValueError as err:
         raise CommandError(f"--cron {args.cron!r} --timezone {args.timezone}: {err}", 2) from err
-    parameters = deployment_parameters(sources, args.batch_size, args.wait)
+    parameters = deployment_parameters(
+        sources, args.batch_size, args.wait, args.workers, args.dask_address
+    )
     state_dir = (args.state_dir or Path(parameters["warehouse"]) / STATE_DIR).resolve()
     try:
         _serve(parameters, args, state_dir)

@@ -22,8 +22,15 @@ FLOW_NAME = "summitry-pipeline"
 STATE_DIR = ".prefect"  # under the warehouse, unless --state-dir says otherwise
 
 
-def deployment_parameters(sources: Sources, batch_size: int, wait_seconds: float) -> dict:
-    """Return the parameters of every scheduled run: the sources, as absolute paths."""
+def deployment_parameters(
+    sources: Sources,
+    batch_size: int,
+    wait_seconds: float,
+    workers: int | None = None,
+    dask_address: str | None = None,
+) -> dict:
+    """Return the parameters of every scheduled run: the sources, as absolute paths, and
+    where batches are extracted (`summitry run`'s `--workers` or `--dask-address`)."""
     if sources.warehouse is None:
         raise ValueError("the sources name no warehouse")
     return {
@@ -33,6 +40,8 @@ def deployment_parameters(sources: Sources, batch_size: int, wait_seconds: float
         "feeds": list(sources.feeds),
         "fetch": dict(sources.fetch),
         "wait_seconds": wait_seconds,
+        "workers": workers,
+        "dask_address": dask_address,
     }
 
 

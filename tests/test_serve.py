@@ -33,7 +33,11 @@ def test_parameters_are_the_sources_with_absolute_paths(tmp_path, monkeypatch):
         "feeds": ["https://news.example/rss.xml"],
         "fetch": {"timeout": 5.0},
         "wait_seconds": 600,
+        "workers": None,
+        "dask_address": None,
     }
+    chosen = serve.deployment_parameters(sources, 50, 600, workers=1)
+    assert (chosen["workers"], chosen["dask_address"]) == (1, None)
 
 
 @pytest.mark.parametrize(
