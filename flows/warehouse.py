@@ -508,6 +508,10 @@ def run_checks(con: duckdb.DuckDBPyConnection, checks_dir: Path) -> None:
             raise WarehouseError(f"data check {path.name} failed, e.g. {examples}")
 
 
+# Codes outside ISO 3166 that the extractor gives and the countries table names.
+USER_ASSIGNED_CODES = {"XKX": "Kosovo"}
+
+
 def create_countries(con: duckdb.DuckDBPyConnection) -> None:
     """Create `countries(code, name, former)`: ISO 3166-1 alpha-3 codes, and the former
     states of ISO 3166-3 (`former`), which the side-code check tells apart."""
@@ -517,6 +521,9 @@ def create_countries(con: duckdb.DuckDBPyConnection) -> None:
     current = set(names)
     for former in pycountry.historic_countries:
         names.setdefault(former.alpha_3, former.name)
+    for code, name in USER_ASSIGNED_CODES.items():  # not in ISO 3166, but in use
+        names.setdefault(code, name)
+        current.add(code)
     countries = pa.table(
         {
             "code": list(names),

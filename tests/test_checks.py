@@ -182,3 +182,13 @@ def test_meetings_reported_by_an_undated_article_are_left_out():
 def test_offsets_that_span_nothing_are_empty_evidence():
     tables = consistent() | {"statements": [statement(start=12, end=12)]}
     assert check_rows(SQL_DIR / "checks" / "empty_evidence.sql", tables) != []
+
+
+def test_countries_name_current_former_and_user_assigned_codes():
+    with duckdb.connect() as con:
+        create_countries(con)
+        rows = con.execute("select code, name, former from countries").fetchall()
+    countries = {code: (name, former) for code, name, former in rows}
+    assert countries["CHN"] == ("China", False)
+    assert countries["XKX"] == ("Kosovo", False)  # user-assigned, not in ISO 3166
+    assert countries["SUN"][1] is True
