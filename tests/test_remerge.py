@@ -115,14 +115,9 @@ def test_a_run_without_reports_links_meetings_and_re_merges_nothing(tmp_path, mo
     assert old.stat().st_ino == new.stat().st_ino
 
 
-def test_only_the_kinds_a_run_touches_are_re_merged(tmp_path, monkeypatch):
-    wh = tmp_path / "wh"
-    publish_rows(
-        wh,
-        "r1",
-        articles=[article("a1"), article("a2")],
-        meeting_mentions=[mention("a1", "m1"), mention("a2", "m2", sides=("ESP", "ITA"))],
-    )
+@pytest.fixture
+def merged_groups(monkeypatch) -> list[list[str]]:
+    """The meeting ids of each group of mentions publishing re-merges, as it goes."""
     seen: list[list[str]] = []
     merge_group = remerge._merge_group
 
@@ -131,13 +126,25 @@ def test_only_the_kinds_a_run_touches_are_re_merged(tmp_path, monkeypatch):
         return merge_group(mentions)
 
     monkeypatch.setattr(remerge, "_merge_group", spy)
+    return seen
+
+
+def test_only_the_kinds_a_run_touches_are_re_merged(tmp_path, merged_groups):
+    wh = tmp_path / "wh"
+    publish_rows(
+        wh,
+        "r1",
+        articles=[article("a1"), article("a2")],
+        meeting_mentions=[mention("a1", "m1"), mention("a2", "m2", sides=("ESP", "ITA"))],
+    )
+    merged_groups.clear()  # only the second publish counts
     publish_rows(wh, "r2", articles=[article("a3")], meeting_mentions=[mention("a3", "m1")])
-    assert seen == [["m1"]]
+    assert merged_groups == [["m1"]]
     rows = all_rows(wh)
     assert [(m[0], m[10]) for m in rows["meetings"]] == [("m1", 2), ("m2", 1)]
 
 
-def test_only_reports_within_the_window_of_new_ones_are_re_merged(tmp_path, monkeypatch):
+def test_only_reports_within_the_window_of_new_ones_are_re_merged(tmp_path, merged_groups):
     wh = tmp_path / "wh"
     early, late = date(2025, 3, 1), date(2025, 3, 20)
     publish_rows(
@@ -149,17 +156,10 @@ def test_only_reports_within_the_window_of_new_ones_are_re_merged(tmp_path, monk
             mention("a2", "m-late", meeting_date=late),
         ],
     )
-    seen: list[list[str]] = []
-    merge_group = remerge._merge_group
-
-    def spy(mentions):
-        seen.append(sorted({m["meeting_id"] for m in mentions}))
-        return merge_group(mentions)
-
-    monkeypatch.setattr(remerge, "_merge_group", spy)
+    merged_groups.clear()  # only the second publish counts
     borrowed = mention("a3", "m-wire", meeting_date=late + timedelta(days=2), date_basis="dateline")
     publish_rows(
         wh, "r2", articles=[article("a3", late + timedelta(days=2))], meeting_mentions=[borrowed]
     )
-    assert seen == [["m-late", "m-wire"]]
+    assert merged_groups == [["m-late", "m-wire"]]
     assert [(m[0], m[10]) for m in all_rows(wh)["meetings"]] == [("m-early", 1), ("m-late", 2)]
