@@ -17,8 +17,9 @@ copies (`flows.ledger`). `meetings` merges the reports of one meeting across art
 a publish re-merges only the kinds of meeting (sides and mode) its reports touch and
 carries the other rows (`flows.remerge`). `meeting_mentions`, `statements` and `topics`
 are the ledgers with each meeting id replaced by its merged meeting's (linked when nothing
-changes), and `meeting_participants`, `quarantine` and `fetch_state` are rebuilt whole,
-in DuckDB or Arrow rather than as Python rows.
+changes); `meeting_participants` is worked out again for the meetings a publish touches
+and carried for the rest, and `quarantine` and `fetch_state` are rebuilt whole, in DuckDB
+or Arrow rather than as Python rows.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 from transforms import lexicon
-from transforms.text import lowered
+from transforms.text import lowered, whole_words
 
 _PARTICLES = r"(?:bin|ibn|al|el|de|da|di|do|dos|du|van|von|der|den|la|le|del|y|ben)"
 _TOKEN = (
@@ -87,14 +87,10 @@ class Cast:
     people: list[Actor] = field(default_factory=list)
     last_subject: Actor | None = None
 
-    def remember(self, actor: Actor, known: Actor | bool | None = False) -> Actor:
-        """Record `actor` (a named person) and return the known record it merges into.
-
-        `known` is that record (or None) when the caller has just looked the name up.
-        """
-        if known is False:
-            known = self.lookup(actor.name or "")
-        if not isinstance(known, Actor):
+    def remember(self, actor: Actor, known: Actor | None) -> Actor:
+        """Record `actor` (a named person) and return the known record it merges into:
+        `known`, what `lookup` gives for its name."""
+        if known is None:
             self.people.append(actor)
             return actor
         self.people.remove(known)  # most recently mentioned last
@@ -165,8 +161,7 @@ def _side_pattern() -> re.Pattern[str]:
 @cache
 def _title_pattern() -> re.Pattern[str]:
     forms = lexicon.alternation(set(lexicon.titles()) | {"counterpart"})
-    # Matched against lower-cased text, from a look-behind: both faster than the obvious.
-    return re.compile(rf"(?<!\w)(?:{forms})s?\b")
+    return whole_words(f"(?:{forms})s?")
 
 
 @cache
@@ -367,7 +362,9 @@ def _person_at(text, start, end, titles, sides, cast, subject_title) -> Actor | 
         ):
             actor.name = known.name
     person = Actor(start, end, "person", actor.side, actor.name, actor.title)
-    remembered = cast.remember(person, in_cast if actor.name == name else False)
+    if actor.name != name:
+        in_cast = cast.lookup(actor.name or "")
+    remembered = cast.remember(person, in_cast)
     actor.name, actor.side = remembered.name, actor.side or remembered.side
     actor.title = actor.title or remembered.title
     return actor

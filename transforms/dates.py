@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from transforms.text import lowered
+from transforms.text import lowered, whole_words
 
 MONTHS = {
     name: number
@@ -58,7 +58,7 @@ _DAY_MONTH = re.compile(
 _WEEKDAY = re.compile(
     r"(?<!\w)(?P<next>next\s+|last\s+|this\s+|on\s+)?(?P<weekday>" + "|".join(WEEKDAYS) + r")\b"
 )
-_RELATIVE = re.compile(r"(?<!\w)(?:" + "|".join(RELATIVE_DAYS) + r")\b")
+_RELATIVE = whole_words("|".join(RELATIVE_DAYS))
 # Every month name starts so: a quick test before the two patterns above.
 _MONTH_PREFIX = re.compile("Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec")
 _DATELINE = re.compile(

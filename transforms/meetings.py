@@ -19,9 +19,9 @@ from transforms.lexicon import side_on
 from transforms.patterns import RuleSet
 from transforms.places import find_places
 from transforms.reading import ReadArticle, ReadSentence
-from transforms.text import lowered
+from transforms.text import lowered, whole_words
 
-# These run on the lower-cased sentence, from a look-behind: faster than \b and IGNORECASE.
+# On lower-cased text, from a look-behind: faster, same matches (see text.whole_words).
 _NEGATION = re.compile(
     r"(?<!\w)(?:not|never|no plans? to|refused to|declined to|won't|cannot|without)\s+"
     r"(?:\w+\s+){0,2}?(?:meet|meeting|talks|visit|speak)"
@@ -76,7 +76,7 @@ def _cue_rules() -> tuple[RuleSet, list[str]]:
 @cache
 def _status_pattern() -> re.Pattern[str]:
     phrases = set(lexicon.cue_words("status_cues.tsv"))
-    return re.compile(rf"(?<!\w)(?:{lexicon.alternation(phrases)})\b")  # on lower-cased text
+    return whole_words(lexicon.alternation(phrases))
 
 
 def _cues(text: str) -> list[tuple[int, str]]:
@@ -90,7 +90,7 @@ def _cues(text: str) -> list[tuple[int, str]]:
         if any(a <= match.start() < b for a, b in quoted):
             continue  # a visit someone speaks of is not a meeting the article reports
         mode = modes[rule]
-        calls_on = re.fullmatch(r"call(?:s|ed)?\s+on", match.group().lower())
+        calls_on = re.fullmatch(r"call(?:s|ed)?\s+on", match.group())
         if calls_on and _CALL_ON_TO.match(text[match.end() :]):  # 'called on Iran to stop'
             continue
         found.append((match.start(), mode))

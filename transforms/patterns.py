@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
+from transforms.text import whole_words
+
 
 class RuleSet:
     r"""Ordered regex rules matched at once; each match says which rule made it.
@@ -30,7 +32,7 @@ class RuleSet:
     def __init__(self, rules: Sequence[str]) -> None:
         self.rules = tuple(rules)
         marked = "|".join(f"(?:{rule})(?P<r{index}>)" for index, rule in enumerate(self.rules))
-        self.pattern = re.compile(rf"(?<!\w)(?:{marked})\b")
+        self.pattern = whole_words(marked)
 
     def finditer(self, text: str) -> Iterator[tuple[int, re.Match[str]]]:
         """Yield (rule index, match) of every match in `text`, left to right."""

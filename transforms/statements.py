@@ -10,7 +10,7 @@ from transforms import lexicon
 from transforms.actors import Actor
 from transforms.meetings import MeetingReport
 from transforms.reading import ReadArticle, ReadSentence
-from transforms.text import lowered
+from transforms.text import lowered, whole_words
 
 _SUBJECT_REACH = 90  # characters between a speaker and the verb they govern
 
@@ -27,8 +27,7 @@ class Statement:
 @cache
 def _verb_pattern() -> re.Pattern[str]:
     verbs = set(lexicon.cue_words("reporting_verbs.tsv"))
-    # Matched against the lower-cased sentence, from a look-behind: faster than \b and IGNORECASE.
-    return re.compile(rf"(?<!\w)(?:{lexicon.alternation(verbs)})\b")
+    return whole_words(lexicon.alternation(verbs))
 
 
 _SUBJECT_GAP = re.compile(

@@ -65,6 +65,19 @@ def _append(sentences: list[Sentence], text: str, start: int, end: int, paragrap
         sentences.append(Sentence(stripped, offset, offset + len(stripped), paragraph))
 
 
+def whole_words(alternatives: str) -> re.Pattern[str]:
+    r"""Return a regex of `alternatives` (lower case, each starting with a letter) as whole
+    words, to match against `lowered` text.
+
+    A look-behind stands for the leading `\b`, and lower-cased text for IGNORECASE: the
+    same matches, found several times faster by Python's engine.
+
+    >>> [m.group() for m in whole_words("met|talks?").finditer("they met for talks, metal")]
+    ['met', 'talks']
+    """
+    return re.compile(rf"(?<!\w)(?:{alternatives})\b")
+
+
 def lowered(text: str) -> str:
     """Return `text` in lower case with every offset kept (a few letters, such as 'İ',
     lower-case to two characters; they keep their first one).

@@ -11,7 +11,7 @@ from transforms.patterns import RuleSet
 from transforms.reading import ReadSentence
 from transforms.text import lowered
 
-# Matched against the lower-cased sentence, from a look-behind: faster than \b and IGNORECASE.
+# On lower-cased text, from a look-behind: faster, same matches (see text.whole_words).
 _FREE_SUBJECT = re.compile(
     r"(?<!\w)(?:discussed|discussing|discuss|exchanged views on|exchange views on|talked about|"
     r"focused on|focusing on|talks on|discussions on|consultations on|agenda included)\s+"
