@@ -1,4 +1,5 @@
-"""RuleSet finds exactly what the plain alternation of its rules finds."""
+"""RuleSet finds exactly what the plain alternation of its rules finds, and a gate never
+skips a text a pattern matches."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transforms import lexicon
-from transforms.patterns import RuleSet
+from transforms import lexicon, meetings, reading, statements, topics
+from transforms.patterns import Gate, RuleSet, SentencePattern, leading_words
+from transforms.text import split_sentences
 
 CUES = [row[0] for row in lexicon.read_rows("meeting_cues.tsv")]
 TOPICS = [row[1].lower() for row in lexicon.read_rows("topics.tsv")]
@@ -54,3 +56,74 @@ def test_every_lexicon_rule_starts_with_a_letter():
     for rule in CUES + TOPICS:
         assert re.match(r"[a-z(]", rule), rule
         assert re.match(r"\w", re.sub(r"^\(\?:", "", rule)), rule
+
+
+def gated_patterns() -> dict[str, SentencePattern]:
+    """The sentence patterns extraction searches only where their leading words occur."""
+    return {
+        "group": reading._GROUP,
+        "negation": meetings._NEGATION,
+        "generic encounters": meetings._GENERIC_ENCOUNTERS,
+        "status": meetings._status_pattern(),
+        "reporting verbs": statements._verb_pattern(),
+        "free subjects": topics._FREE_SUBJECT,
+    }
+
+
+def test_every_lexicon_pattern_has_a_gate():
+    """A pattern the analysis cannot follow would be searched everywhere: slower, not wrong."""
+    for name, pattern in gated_patterns().items():
+        assert pattern.gate.words, name
+    for rules in (RuleSet(CUES), RuleSet(TOPICS)):
+        assert rules.gate.words
+
+
+GATE_WORDS = sorted(
+    {w for p in gated_patterns().values() for w in p.gate.words}
+    | {w for w in RuleSet(CUES + TOPICS).gate.words}
+)
+PHRASE_WORDS = [*WORDS, *"not to many visits over the past years both leaders two sides".split()]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(GATE_WORDS + PHRASE_WORDS), GLUE),
+        max_size=30,
+    )
+)
+def test_a_gate_never_skips_a_sentence_with_a_match(pieces):
+    text = "".join(word + glue for word, glue in pieces).replace("\n", " ")
+    for sentence in split_sentences(text):
+        for name, pattern in gated_patterns().items():
+            expected = [m.span() for m in pattern.pattern.finditer(sentence.lower)]
+            assert [m.span() for m in pattern.finditer(sentence)] == expected, name
+            assert (pattern.search(sentence) is None) == (not expected), name
+        for rules in (RuleSet(CUES), RuleSet(TOPICS)):
+            gated = [(r, m.span()) for r, m in rules.finditer(sentence.lower, sentence.words)]
+            assert gated == [(r, m.span()) for r, m in rules.finditer(sentence.lower)]
+
+
+def test_leading_words_follow_optional_parts_classes_and_repeats():
+    words = leading_words(r"(?<!\w)(?:(?:tele)?phone\s+calls?|g-20|u\.n\.|videos?\s*call)\b")
+    assert words == {"phone", "telephone", "g", "u", "video", "videos", "videocall", "videoscall"}
+    assert leading_words(r"\b(?:met|meets?)\b") == {"met", "meet", "meets"}
+    assert leading_words(r"(?<![\w.])(?:the\s+)?(?:china|chinese)(?![\w])") == {
+        "the",
+        "china",
+        "chinese",
+    }
+
+
+def test_leading_words_are_none_where_they_cannot_be_told():
+    assert leading_words(r"met\b") is None  # may start inside 'helmet'
+    assert leading_words(r"(?<!\w)\w+ said") is None  # any word
+    assert leading_words(r"(?<!\w)(?i:met)\b") is None  # a flag changes what matches
+    assert leading_words(r"(?<!\w)[\"']?met\b") is None  # may start with a quote
+    assert leading_words(r"(?<!\w)met") is None  # may end inside a word: 'metal'
+    assert leading_words("(") is None  # not a regex
+
+
+def test_gate_without_words_lets_everything_through():
+    assert Gate(r"\w+").may_match(frozenset())
+    assert not Gate(r"(?<!\w)met\b").may_match(frozenset({"metal"}))

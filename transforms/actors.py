@@ -182,10 +182,10 @@ def side_spans(text: str) -> list[tuple[int, int, str]]:
     return spans
 
 
-def _title_spans(text: str) -> list[tuple[int, int, str]]:
+def _title_spans(text: str, lower: str) -> list[tuple[int, int, str]]:
     return [
         (match.start(), match.end(), text[match.start() : match.end()])
-        for match in _title_pattern().finditer(lowered(text))
+        for match in _title_pattern().finditer(lower)
     ]
 
 
@@ -306,8 +306,9 @@ def _canonical_title(word: str | None) -> str | None:
     return cleaned[:1].upper() + cleaned[1:] if cleaned.islower() else cleaned
 
 
-def find_actors(text: str, cast: Cast) -> list[Actor]:
-    """Return the actors of sentence `text`, resolving names against `cast`.
+def find_actors(text: str, cast: Cast, lower: str | None = None) -> list[Actor]:
+    """Return the actors of sentence `text`, resolving names against `cast`; `lower` is
+    `lowered(text)` if the caller has it.
 
     >>> [(a.name, a.side, a.title) for a in find_actors(
     ...     "Chinese Foreign Minister Wang Yi met Sergey Lavrov, Russia's foreign minister.",
@@ -315,7 +316,7 @@ def find_actors(text: str, cast: Cast) -> list[Actor]:
     [('Wang Yi', 'CHN', 'Foreign Minister'), ('Sergey Lavrov', 'RUS', 'Foreign minister')]
     """
     sides = side_spans(text)
-    titles = _title_spans(text)
+    titles = _title_spans(text, lowered(text) if lower is None else lower)
     actors: list[Actor] = []
     subject_title: str | None = None
     for start, end in _name_candidates(text, sides + titles):

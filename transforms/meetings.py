@@ -16,17 +16,17 @@ from transforms import lexicon
 from transforms.actors import Actor, side_spans
 from transforms.dates import find_dates
 from transforms.lexicon import side_on
-from transforms.patterns import RuleSet
+from transforms.patterns import RuleSet, SentencePattern
 from transforms.places import find_places
 from transforms.reading import ReadArticle, ReadSentence
-from transforms.text import lowered, whole_words
+from transforms.text import Sentence, whole_words
 
 # On lower-cased text, from a look-behind: faster, same matches (see text.whole_words).
-_NEGATION = re.compile(
+_NEGATION = SentencePattern(
     r"(?<!\w)(?:not|never|no plans? to|refused to|declined to|won't|cannot|without)\s+"
     r"(?:\w+\s+){0,2}?(?:meet|meeting|talks|visit|speak)"
 )
-_GENERIC_ENCOUNTERS = re.compile(
+_GENERIC_ENCOUNTERS = SentencePattern(
     r"(?<!\w)(?:several|many|numerous|frequent|regular|previous|past|recent|a\s+series\s+of)\s+"
     r"(?:\w+\s+)?(?:visits|meetings|talks|calls|contacts)\b|"
     r"\b(?:from\s+time\s+to\s+time|regularly|routinely|often|frequently|"
@@ -74,17 +74,19 @@ def _cue_rules() -> tuple[RuleSet, list[str]]:
 
 
 @cache
-def _status_pattern() -> re.Pattern[str]:
+def _status_pattern() -> SentencePattern:
     phrases = set(lexicon.cue_words("status_cues.tsv"))
-    return whole_words(lexicon.alternation(phrases))
+    return SentencePattern(whole_words(lexicon.alternation(phrases)))
 
 
-def _cues(text: str) -> list[tuple[int, str]]:
-    """Return (offset, mode) of the meeting cues of `text`: 'met' -> in_person, 'call' -> phone."""
+def _cues(sentence: Sentence) -> list[tuple[int, str]]:
+    """Return (offset, mode) of the meeting cues of `sentence`: 'met' -> in_person,
+    'call' -> phone."""
     rules, modes = _cue_rules()
     found: list[tuple[int, str]] = []
     quoted = None
-    for rule, match in rules.finditer(lowered(text)):
+    text = sentence.text
+    for rule, match in rules.finditer(sentence.lower, sentence.words):
         if quoted is None:
             quoted = [q.span() for q in _QUOTED.finditer(text)]
         if any(a <= match.start() < b for a, b in quoted):
@@ -120,12 +122,13 @@ _MODAL_BEFORE = re.compile(r"\b(?:would|could|might|may|should|shall)\s+(?:\w+\s
 _PAST_TRIP = re.compile(r"\b(?:traveled|travelled|flew|went|came|arrived|returned)\b")
 
 
-def _status(text: str, cue: int) -> str:
+def _status(sentence: Sentence, cue: int) -> str:
     """Return held, planned or cancelled; a past-tense cue ('met') is held whatever the
     rest of the sentence announces ('opening a visit dominated by the upcoming review')."""
+    text = sentence.text
     labels = {
         lexicon.cue_words("status_cues.tsv")[" ".join(m.group().split())]
-        for m in _status_pattern().finditer(lowered(text))
+        for m in _status_pattern().finditer(sentence)
     }
     if "cancelled" in labels:
         return "cancelled"
@@ -217,13 +220,16 @@ def _report(
     """Return the meeting `sentence` reports, or None."""
     if not sentence.group_reference and not any(a.side for a in sentence.actors):
         return None  # nobody with a side takes part: no need to look for cues
-    cues = _cues(sentence.text)
-    low = lowered(sentence.text)
-    if not cues or _NEGATION.search(low) or _GENERIC_ENCOUNTERS.search(low):
+    cues = _cues(sentence.sentence)
+    if (
+        not cues
+        or _NEGATION.search(sentence.sentence)
+        or _GENERIC_ENCOUNTERS.search(sentence.sentence)
+    ):
         return None
     actors = _meeting_actors(read, sentence, cues[0][0], previous)
     mode = _mode(cues)
-    status = _status(sentence.text, cues[0][0])
+    status = _status(sentence.sentence, cues[0][0])
     when, basis = _meeting_date(read, sentence, cues[0][0], status)
     city, country = _place(read, sentence, mode, basis)
     country = side_on(country, read.published)

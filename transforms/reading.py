@@ -14,8 +14,9 @@ from datetime import date
 from transforms.actors import Actor, Cast, find_actors
 from transforms.dates import find_dateline
 from transforms.lexicon import side_on
+from transforms.patterns import SentencePattern
 from transforms.places import Place, place_of
-from transforms.text import Sentence, lowered, split_sentences
+from transforms.text import Sentence, split_sentences
 
 _PRONOUN_SUBJECT = re.compile(r"^(?:He|She)\b")
 _PRONOUN_SPEAKER = re.compile(
@@ -23,7 +24,7 @@ _PRONOUN_SPEAKER = re.compile(
     r"warned|asked|replied|explained|continued|wrote)\b"
 )
 # On lower-cased text, from a look-behind: faster, same matches (see text.whole_words).
-_GROUP = re.compile(
+_GROUP = SentencePattern(
     r"(?<!\w)(?:the\s+(?:two|three|four|five)\s+(?:top\s+|heads?\s+of\s+)?(?:[a-z]+\s+)?"
     r"(?:leaders|ministers|sides|presidents|premiers|diplomats|officials|counterparts|"
     r"delegations|envoys|men|women|[a-z]{2,}s)|"
@@ -209,7 +210,7 @@ def _opens_inside_quote(text: str, sentence: Sentence) -> bool:
 
 
 def _read_sentence(sentence: Sentence, cast: Cast, *, quoted: bool = False) -> ReadSentence:
-    actors = find_actors(sentence.text, cast)
+    actors = find_actors(sentence.text, cast, sentence.lower)
     _resolve_offices(actors, cast)
     _resolve_bare_titles(sentence.text, actors, cast)
     pronoun = _PRONOUN_SUBJECT.match(sentence.text) or _PRONOUN_SPEAKER.search(sentence.text)
@@ -234,7 +235,7 @@ def _read_sentence(sentence: Sentence, cast: Cast, *, quoted: bool = False) -> R
     ]
     if named:
         cast.last_subject = named[0]
-    group = bool(_GROUP.search(lowered(sentence.text)))
+    group = bool(_GROUP.search(sentence))
     return ReadSentence(sentence, actors, group, bool(_THEY.search(sentence.text)))
 
 

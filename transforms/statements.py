@@ -9,8 +9,9 @@ from functools import cache
 from transforms import lexicon
 from transforms.actors import Actor
 from transforms.meetings import MeetingReport
+from transforms.patterns import SentencePattern
 from transforms.reading import ReadArticle, ReadSentence
-from transforms.text import lowered, whole_words
+from transforms.text import whole_words
 
 _SUBJECT_REACH = 90  # characters between a speaker and the verb they govern
 
@@ -25,9 +26,9 @@ class Statement:
 
 
 @cache
-def _verb_pattern() -> re.Pattern[str]:
+def _verb_pattern() -> SentencePattern:
     verbs = set(lexicon.cue_words("reporting_verbs.tsv"))
-    return whole_words(lexicon.alternation(verbs))
+    return SentencePattern(whole_words(lexicon.alternation(verbs)))
 
 
 _SUBJECT_GAP = re.compile(
@@ -103,7 +104,7 @@ def _speakers(
     if not (sentence.people() or sentence.group_reference or sentence.they):
         return []  # no one who could speak
     verbs = lexicon.cue_words("reporting_verbs.tsv")
-    for match in _verb_pattern().finditer(lowered(sentence.text)):
+    for match in _verb_pattern().finditer(sentence.sentence):
         if verbs[" ".join(match.group().split())] == "discuss":
             continue
         speaker = (

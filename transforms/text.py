@@ -14,6 +14,7 @@ _ABBREVIATIONS = frozenset(
 # A semicolon before a capital ends a sentence too: list items join encounters with it.
 _CANDIDATE_END = re.compile(r"(?:[.!?][\"'”’)]*|;)(?=\s+[\"'“‘(]?[A-Z0-9])")
 _LINE = re.compile(r"[^\n]+")
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +25,8 @@ class Sentence:
     start: int
     end: int
     paragraph: int
+    lower: str  # `lowered(text)`, for lower-case patterns
+    words: frozenset[str]  # the `\w+` words of `lower`, to skip patterns it cannot match
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
@@ -62,7 +65,17 @@ def _append(sentences: list[Sentence], text: str, start: int, end: int, paragrap
     stripped = chunk.strip()
     if stripped:
         offset = start + len(chunk) - len(chunk.lstrip())
-        sentences.append(Sentence(stripped, offset, offset + len(stripped), paragraph))
+        lower = lowered(stripped)
+        sentences.append(
+            Sentence(
+                stripped,
+                offset,
+                offset + len(stripped),
+                paragraph,
+                lower,
+                frozenset(_WORD.findall(lower)),
+            )
+        )
 
 
 def whole_words(alternatives: str) -> re.Pattern[str]:

@@ -7,12 +7,11 @@ from dataclasses import dataclass
 from functools import cache
 
 from transforms import lexicon
-from transforms.patterns import RuleSet
+from transforms.patterns import RuleSet, SentencePattern
 from transforms.reading import ReadSentence
-from transforms.text import lowered
 
 # On lower-cased text, from a look-behind: faster, same matches (see text.whole_words).
-_FREE_SUBJECT = re.compile(
+_FREE_SUBJECT = SentencePattern(
     r"(?<!\w)(?:discussed|discussing|discuss|exchanged views on|exchange views on|talked about|"
     r"focused on|focusing on|talks on|discussions on|consultations on|agenda included)\s+"
     r"(?P<subjects>[^.;:]+)"
@@ -51,7 +50,7 @@ def canonical_topics(sentence: ReadSentence) -> list[TopicMention]:
     found: dict[str, TopicMention] = {}
     base = sentence.sentence.start
     text = sentence.text
-    for rule, match in rules.finditer(lowered(text)):
+    for rule, match in rules.finditer(sentence.sentence.lower, sentence.sentence.words):
         label = labels[rule]
         if label not in found:
             found[label] = TopicMention(
@@ -68,7 +67,7 @@ def free_topics(sentence: ReadSentence) -> list[TopicMention]:
     """Return the subjects listed after 'discussed' or 'exchanged views on'."""
     found = []
     base = sentence.sentence.start
-    for match in _FREE_SUBJECT.finditer(lowered(sentence.text)):
+    for match in _FREE_SUBJECT.finditer(sentence.sentence):
         cursor = match.start("subjects")
         subjects = _CLAUSE_END.split(sentence.text[cursor : match.end("subjects")], maxsplit=1)[0]
         for part in _SPLIT.split(subjects):
