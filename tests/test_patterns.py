@@ -1,5 +1,5 @@
-"""RuleSet finds exactly what the plain alternation of its rules finds, and a gate never
-skips a text a pattern matches."""
+"""RuleSet finds exactly what the plain alternation of its rules finds, and matching only
+where a leading word stands finds what a search finds."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from transforms import lexicon, meetings, reading, statements, topics
-from transforms.patterns import Gate, RuleSet, SentencePattern, leading_words
+from transforms.patterns import RuleSet, SentencePattern, leading_words, word_starts
 from transforms.text import split_sentences
 
 CUES = [row[0] for row in lexicon.read_rows("meeting_cues.tsv")]
@@ -58,8 +58,8 @@ def test_every_lexicon_rule_starts_with_a_letter():
         assert re.match(r"\w", re.sub(r"^\(\?:", "", rule)), rule
 
 
-def gated_patterns() -> dict[str, SentencePattern]:
-    """The sentence patterns extraction searches only where their leading words occur."""
+def anchored_patterns() -> dict[str, SentencePattern]:
+    """The sentence patterns extraction matches only where their leading words stand."""
     return {
         "group": reading._GROUP,
         "negation": meetings._NEGATION,
@@ -70,17 +70,17 @@ def gated_patterns() -> dict[str, SentencePattern]:
     }
 
 
-def test_every_lexicon_pattern_has_a_gate():
+def test_every_lexicon_pattern_has_leading_words():
     """A pattern the analysis cannot follow would be searched everywhere: slower, not wrong."""
-    for name, pattern in gated_patterns().items():
-        assert pattern.gate.words, name
+    for name, pattern in anchored_patterns().items():
+        assert pattern.anchors.known and pattern.anchors.words, name
     for rules in (RuleSet(CUES), RuleSet(TOPICS)):
-        assert rules.gate.words
+        assert rules.anchors.known and rules.anchors.words
 
 
-GATE_WORDS = sorted(
-    {w for p in gated_patterns().values() for w in p.gate.words}
-    | {w for w in RuleSet(CUES + TOPICS).gate.words}
+LEADING_WORDS = sorted(
+    {w for p in anchored_patterns().values() for w in p.anchors.words}
+    | {w for w in RuleSet(CUES + TOPICS).anchors.words}
 )
 PHRASE_WORDS = [*WORDS, *"not to many visits over the past years both leaders two sides".split()]
 
@@ -88,14 +88,14 @@ PHRASE_WORDS = [*WORDS, *"not to many visits over the past years both leaders tw
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(
-        st.tuples(st.sampled_from(GATE_WORDS + PHRASE_WORDS), GLUE),
+        st.tuples(st.sampled_from(LEADING_WORDS + PHRASE_WORDS), GLUE),
         max_size=30,
     )
 )
-def test_a_gate_never_skips_a_sentence_with_a_match(pieces):
+def test_matching_at_leading_words_finds_what_a_search_finds(pieces):
     text = "".join(word + glue for word, glue in pieces).replace("\n", " ")
     for sentence in split_sentences(text):
-        for name, pattern in gated_patterns().items():
+        for name, pattern in anchored_patterns().items():
             expected = [m.span() for m in pattern.pattern.finditer(sentence.lower)]
             assert [m.span() for m in pattern.finditer(sentence)] == expected, name
             assert (pattern.search(sentence) is None) == (not expected), name
@@ -124,6 +124,12 @@ def test_leading_words_are_none_where_they_cannot_be_told():
     assert leading_words("(") is None  # not a regex
 
 
-def test_gate_without_words_lets_everything_through():
-    assert Gate(r"\w+").may_match(frozenset())
-    assert not Gate(r"(?<!\w)met\b").may_match(frozenset({"metal"}))
+def test_a_rule_set_of_rules_it_cannot_read_searches_everywhere():
+    rules = RuleSet([r"[a-z]+ed", "met"])
+    assert not rules.anchors.known
+    text = "they talked, met"
+    assert [r for r, _ in rules.finditer(text, frozenset({"they", "talked", "met"}))] == [0, 1]
+
+
+def test_word_starts_are_whole_words_only():
+    assert list(word_starts("met, metal; met_x (met) helmet met", "met")) == [0, 19, 31]

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 from transforms import lexicon
-from transforms.text import lowered, whole_words
+from transforms.patterns import Anchors, leading_words
+from transforms.text import lowered, whole_words, words_of
 
 _PARTICLES = r"(?:bin|ibn|al|el|de|da|di|do|dos|du|van|von|der|den|la|le|del|y|ben)"
 _TOKEN = (
@@ -151,11 +153,22 @@ def _same_level(title: str | None, wanted: str) -> bool:
     return title is not None and levels.get(title.lower()) == levels.get(wanted.lower())
 
 
+def _side_forms() -> str:
+    return lexicon.alternation(set(lexicon.side_names())).replace("'", "['’]")
+
+
 @cache
 def _side_pattern() -> re.Pattern[str]:
-    forms = lexicon.alternation(set(lexicon.side_names()))
-    forms = forms.replace("'", "['’]")
-    return re.compile(rf"(?<![\w.])(?:the\s+)?({forms})(?:'s|’s)?(?![\w])")
+    return re.compile(rf"(?<![\w.])(?:the\s+)?({_side_forms()})(?:'s|’s)?(?![\w])")
+
+
+@cache
+def _side_anchors() -> Anchors:
+    """Where side names can start: at the lower-cased first word of a name. ('the' before
+    a name only lengthens the match, not the name's span, so it is not an anchor.)"""
+    names = leading_words(rf"(?<![\w.])(?:{_side_forms()})(?:'s|’s)?(?![\w])")
+    starts = None if names is None else frozenset(word.lower() for word in names)
+    return Anchors([starts], lambda _: _side_pattern())
 
 
 @cache
@@ -165,15 +178,26 @@ def _title_pattern() -> re.Pattern[str]:
 
 
 @cache
+def _title_anchors() -> Anchors:
+    return Anchors([leading_words(_title_pattern().pattern)], lambda _: _title_pattern())
+
+
+@cache
 def _body_pattern() -> re.Pattern[str]:
     return re.compile(rf"\s+(?:[A-Z][a-z]+\s+)?(?:{_BODY_WORDS})\b")
 
 
-def side_spans(text: str) -> list[tuple[int, int, str]]:
-    """Return (start, end, side) of every country or organisation named in `text`."""
+def side_spans(
+    text: str, lower: str | None = None, words: frozenset[str] | None = None
+) -> list[tuple[int, int, str]]:
+    """Return (start, end, side) of every country or organisation named in `text`;
+    `lower` and `words`, `lowered(text)` and its words, if the caller has them."""
     names = lexicon.side_names()
     spans = []
-    for match in _side_pattern().finditer(text):
+    if lower is None:
+        lower = lowered(text)
+    matches = _side_anchors().finditer(text, words or words_of(lower), lower)
+    for match in matches:
         form = match.group(1)
         code = names.get(form)  # as written, mostly; else with spaces and quotes evened out
         if code is None:
@@ -182,10 +206,10 @@ def side_spans(text: str) -> list[tuple[int, int, str]]:
     return spans
 
 
-def _title_spans(text: str, lower: str) -> list[tuple[int, int, str]]:
+def _title_spans(text: str, lower: str, words: frozenset[str]) -> list[tuple[int, int, str]]:
     return [
         (match.start(), match.end(), text[match.start() : match.end()])
-        for match in _title_pattern().finditer(lower)
+        for match in _title_anchors().finditer(lower, words)
     ]
 
 
@@ -193,14 +217,20 @@ def _name_candidates(text: str, blocked: list[tuple[int, int, str]]) -> list[tup
     """Return spans of capitalised runs that could be a person's name."""
     out: list[tuple[int, int]] = []
     for match in _NAME.finditer(text):
-        if match.group() in _STOP_TOKENS:  # a lone 'The' or 'He': most runs
+        whole = match.group()
+        if whole in _STOP_TOKENS:  # a lone 'The' or 'He': most runs
             continue
-        run: list[re.Match[str]] = []
-        for token in _TOKENS.finditer(text, match.start(), match.end()):
-            word = token.group()
-            start, end = token.span()
-            if word.rstrip(",") in _STOP_TOKENS or any(
-                s <= start and end <= e for s, e, _ in blocked
+        start, end = match.span()
+        inside = [(s, e) for s, e, _ in blocked if s < end and start < e]
+        if len(whole.split()) == 1:  # one token: most of the rest
+            tokens: Iterable[tuple[int, int, str]] = ((start, end, whole),)
+        else:
+            tokens = ((*t.span(), t.group()) for t in _TOKENS.finditer(text, start, end))
+        run: list[tuple[int, int, str]] = []
+        for token in tokens:
+            t_start, t_end, word = token
+            if word.rstrip(",") in _STOP_TOKENS or (
+                inside and any(s <= t_start and t_end <= e for s, e in inside)
             ):
                 if run:
                     _flush(out, run)
@@ -215,11 +245,11 @@ def _name_candidates(text: str, blocked: list[tuple[int, int, str]]) -> list[tup
     return out
 
 
-def _flush(out: list[tuple[int, int]], run: list[re.Match[str]]) -> None:
-    while run and _NOT_A_FIRST_NAME.fullmatch(run[0].group()):
+def _flush(out: list[tuple[int, int]], run: list[tuple[int, int, str]]) -> None:
+    while run and _NOT_A_FIRST_NAME.fullmatch(run[0][2]):
         run = run[1:]
     if run:
-        out.append((run[0].start(), run[-1].end()))
+        out.append((run[0][0], run[-1][1]))
 
 
 def _left_context(text: str, start: int, titles, sides) -> tuple[str | None, str | None, int]:
@@ -306,17 +336,22 @@ def _canonical_title(word: str | None) -> str | None:
     return cleaned[:1].upper() + cleaned[1:] if cleaned.islower() else cleaned
 
 
-def find_actors(text: str, cast: Cast, lower: str | None = None) -> list[Actor]:
-    """Return the actors of sentence `text`, resolving names against `cast`; `lower` is
-    `lowered(text)` if the caller has it.
+def find_actors(
+    text: str, cast: Cast, lower: str | None = None, words: frozenset[str] | None = None
+) -> list[Actor]:
+    """Return the actors of sentence `text`, resolving names against `cast`; `lower` and
+    `words` are `lowered(text)` and its words if the caller has them.
 
     >>> [(a.name, a.side, a.title) for a in find_actors(
     ...     "Chinese Foreign Minister Wang Yi met Sergey Lavrov, Russia's foreign minister.",
     ...     Cast())]
     [('Wang Yi', 'CHN', 'Foreign Minister'), ('Sergey Lavrov', 'RUS', 'Foreign minister')]
     """
-    sides = side_spans(text)
-    titles = _title_spans(text, lowered(text) if lower is None else lower)
+    if lower is None or words is None:
+        lower = lowered(text)
+        words = words_of(lower)
+    sides = side_spans(text, lower, words)
+    titles = _title_spans(text, lower, words)
     actors: list[Actor] = []
     subject_title: str | None = None
     for start, end in _name_candidates(text, sides + titles):

@@ -189,7 +189,9 @@ def _place(read: ReadArticle, sentence: ReadSentence, mode: str, basis: str):
         r"\b(?:here|in\s+this\s+capital)\b", sentence.text
     ):
         return read.dateline_place.city, read.dateline_place.country
-    for start, _, code in side_spans(sentence.text):
+    for start, _, code in side_spans(
+        sentence.text, sentence.sentence.lower, sentence.sentence.words
+    ):
         if _IN_COUNTRY.search(sentence.text[:start]) and not code.startswith("ORG:"):
             return None, code
     if sentence.sentence.paragraph in read.lead_paragraphs and read.dateline_place is not None:

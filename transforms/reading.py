@@ -210,7 +210,7 @@ def _opens_inside_quote(text: str, sentence: Sentence) -> bool:
 
 
 def _read_sentence(sentence: Sentence, cast: Cast, *, quoted: bool = False) -> ReadSentence:
-    actors = find_actors(sentence.text, cast, sentence.lower)
+    actors = find_actors(sentence.text, cast, sentence.lower, sentence.words)
     _resolve_offices(actors, cast)
     _resolve_bare_titles(sentence.text, actors, cast)
     pronoun = _PRONOUN_SUBJECT.match(sentence.text) or _PRONOUN_SPEAKER.search(sentence.text)

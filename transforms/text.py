@@ -73,7 +73,7 @@ def _append(sentences: list[Sentence], text: str, start: int, end: int, paragrap
                 offset + len(stripped),
                 paragraph,
                 lower,
-                frozenset(_WORD.findall(lower)),
+                words_of(lower),
             )
         )
 
@@ -89,6 +89,15 @@ def whole_words(alternatives: str) -> re.Pattern[str]:
     ['met', 'talks']
     """
     return re.compile(rf"(?<!\w)(?:{alternatives})\b")
+
+
+def words_of(text: str) -> frozenset[str]:
+    """Return the `\\w+` words of `text`.
+
+    >>> sorted(words_of("met the met-x"))
+    ['met', 'the', 'x']
+    """
+    return frozenset(_WORD.findall(text))
 
 
 def lowered(text: str) -> str:
