@@ -88,6 +88,10 @@ class Cast:
     year: int | None = None
     people: list[Actor] = field(default_factory=list)
     last_subject: Actor | None = None
+    # id(person) -> (the name folded, its folded full name and name keys), for `lookup`
+    _folded: dict[int, tuple[str | None, str, frozenset[str]]] = field(
+        default_factory=dict, repr=False
+    )
 
     def remember(self, actor: Actor, known: Actor | None) -> Actor:
         """Record `actor` (a named person) and return the known record it merges into:
@@ -112,8 +116,12 @@ class Cast:
             return None
         keys = _name_keys(key)
         for person in self.people:
-            full = fold(person.name or "")
-            if key == full or full in keys or key in _name_keys(full):
+            folded = self._folded.get(id(person))
+            if folded is None or folded[0] is not person.name:  # new, or renamed
+                full = fold(person.name or "")
+                folded = self._folded[id(person)] = (person.name, full, _name_keys(full))
+            _, full, its_keys = folded
+            if key == full or full in keys or key in its_keys:
                 return person
         return None
 
@@ -168,7 +176,7 @@ def _side_anchors() -> Anchors:
     a name only lengthens the match, not the name's span, so it is not an anchor.)"""
     names = leading_words(rf"(?<![\w.])(?:{_side_forms()})(?:'s|’s)?(?![\w])")
     starts = None if names is None else frozenset(word.lower() for word in names)
-    return Anchors([starts], lambda _: _side_pattern())
+    return Anchors([starts], lambda _: _side_pattern())  # not Anchors.of: 'the' is no anchor
 
 
 @cache
@@ -179,7 +187,7 @@ def _title_pattern() -> re.Pattern[str]:
 
 @cache
 def _title_anchors() -> Anchors:
-    return Anchors([leading_words(_title_pattern().pattern)], lambda _: _title_pattern())
+    return Anchors.of(_title_pattern())
 
 
 @cache

@@ -79,7 +79,7 @@ class SentencePattern:
 
     def __init__(self, pattern: str | re.Pattern[str]) -> None:
         self.pattern = re.compile(pattern)
-        self.anchors = Anchors([leading_words(self.pattern.pattern)], lambda _: self.pattern)
+        self.anchors = Anchors.of(self.pattern)
 
     def search(self, sentence: Sentence) -> re.Match[str] | None:
         """Return the first match in `sentence.lower`, or None."""
@@ -119,6 +119,14 @@ class Anchors:
                 compiled[key] = compile_for(key)
             self.by_word[word] = compiled[key]
         self.everything = None if self.known else compile_for(tuple(range(len(starts))))
+
+    @classmethod
+    def of(cls, pattern: re.Pattern[str]) -> Anchors:
+        """Return the anchors of one regex, its leading words lower-cased (for a regex
+        that is not lower case, pass `lower` to `finditer`)."""
+        words = leading_words(pattern.pattern)
+        starts = None if words is None else frozenset(word.lower() for word in words)
+        return cls([starts], lambda _: pattern)
 
     def finditer(
         self, text: str, words: frozenset[str], lower: str | None = None

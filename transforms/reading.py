@@ -14,7 +14,7 @@ from datetime import date
 from transforms.actors import Actor, Cast, find_actors
 from transforms.dates import find_dateline
 from transforms.lexicon import side_on
-from transforms.patterns import SentencePattern
+from transforms.patterns import Anchors, SentencePattern
 from transforms.places import Place, place_of
 from transforms.text import Sentence, split_sentences
 
@@ -38,6 +38,7 @@ _THE_TITLE = re.compile(
     r"(?:foreign\s+)?minister|secretary-general|secretary\s+general|ambassador|envoy))\b"
     r"(?!\s+(?:of|for)\b)(?!\s+[A-Z])"
 )
+_THE_TITLE_ANCHORS = Anchors.of(_THE_TITLE)
 _DATELINE_CITY = re.compile(r"^\s*([A-Z][A-Z .'-]{2,40}|[A-Z][a-z]+(?: [A-Z][a-z]+)?),\s")
 
 
@@ -124,11 +125,19 @@ def _author(title: str | None, cast: Cast) -> Actor | None:
 
 def _lead(sentences: list[ReadSentence]) -> frozenset[int]:
     """Return the first two paragraphs with prose in them (a bare dateline is not prose)."""
-    lengths = Counter()
-    for s in sentences:
-        lengths[s.sentence.paragraph] += len(s.text.split())
-    prose = [p for p in sorted(lengths) if lengths[p] >= 8]
-    return frozenset(prose[:2])
+    prose: list[int] = []
+    paragraph, words = -1, 0
+    for s in sentences:  # in paragraph order
+        if s.sentence.paragraph != paragraph:
+            if words >= 8:
+                prose.append(paragraph)
+                if len(prose) == 2:
+                    return frozenset(prose)
+            paragraph, words = s.sentence.paragraph, 0
+        words += len(s.text.split())
+    if words >= 8:
+        prose.append(paragraph)
+    return frozenset(prose)
 
 
 def _home_side(sentences: list[ReadSentence]) -> str | None:
@@ -212,7 +221,7 @@ def _opens_inside_quote(text: str, sentence: Sentence) -> bool:
 def _read_sentence(sentence: Sentence, cast: Cast, *, quoted: bool = False) -> ReadSentence:
     actors = find_actors(sentence.text, cast, sentence.lower, sentence.words)
     _resolve_offices(actors, cast)
-    _resolve_bare_titles(sentence.text, actors, cast)
+    _resolve_bare_titles(sentence, actors, cast)
     pronoun = _PRONOUN_SUBJECT.match(sentence.text) or _PRONOUN_SPEAKER.search(sentence.text)
     if pronoun and cast.last_subject is not None:
         subject = cast.last_subject
@@ -239,9 +248,9 @@ def _read_sentence(sentence: Sentence, cast: Cast, *, quoted: bool = False) -> R
     return ReadSentence(sentence, actors, group, bool(_THEY.search(sentence.text)))
 
 
-def _resolve_bare_titles(text: str, actors: list[Actor], cast: Cast) -> None:
+def _resolve_bare_titles(sentence: Sentence, actors: list[Actor], cast: Cast) -> None:
     """Turn 'The President' into the president the article already named."""
-    for match in _THE_TITLE.finditer(text):
+    for match in _THE_TITLE_ANCHORS.finditer(sentence.text, sentence.words, sentence.lower):
         if any(a.start <= match.start(1) < a.end for a in actors):
             continue
         known = cast.by_title(re.sub(r"\s+", " ", match.group(1)))
