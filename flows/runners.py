@@ -16,6 +16,10 @@ At most `IN_FLIGHT_PER_WORKER` batches per worker are submitted and not yet fini
 the articles held in memory stay bounded however large the input. Results come back in
 submission order, and a batch that fails raises its error, as an in-process call would.
 While the local workers start, this process extracts the batches met meanwhile itself.
+
+Arguments go to Prefect quoted (`prefect.utilities.annotations.quote`), except to Dask
+(whose task runner passes them on as plain tuples): they are data, never futures, and
+unquoted Prefect walks every article of a batch looking for some, here and in the worker.
 """
 
 from __future__ import annotations
@@ -26,6 +30,9 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from itertools import chain
 from typing import Any
+
+from prefect import Task
+from prefect.utilities.annotations import quote
 
 IN_FLIGHT_PER_WORKER = 2
 POOL_MIN_ARTICLES = 4000
@@ -67,12 +74,21 @@ def run_batches(
         head, enough = _read_ahead(pending, size, POOL_MIN_ARTICLES) if several else ([], False)
         if not enough:
             for parameters in chain(head, pending):
-                yield task(**parameters)
+                yield task(**_quoted(task, parameters))
             return
         pending = chain(head, pending)
     with _task_runner(workers, dask_address) as (runner, slots):
         limit = IN_FLIGHT_PER_WORKER * slots
-        yield from submit_bounded(runner, task, pending, limit, not dask_address)
+        local = not dask_address  # prefect-dask passes quoted arguments on as plain tuples
+        calls = (_quoted(task, call) for call in pending) if local else pending
+        yield from submit_bounded(runner, task, calls, limit, local)
+
+
+def _quoted(task: Callable[..., Any], parameters: dict[str, Any]) -> dict[str, Any]:
+    """Return the arguments quoted for a Prefect task (a plain function takes them as is)."""
+    if not isinstance(task, Task):
+        return parameters
+    return {name: quote(value) for name, value in parameters.items()}
 
 
 def _read_ahead(
