@@ -29,7 +29,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from flows.ledger import link_or_copy, part_files
-from transforms.merge import WEAK_DATE_WINDOW, build_meetings, merge_mentions
+from transforms.merge import WEAK_DATE_WINDOW, build_meetings, canonical_meeting_ids
 from transforms.schema import TABLES
 
 MEETING_IDS = Path("_merged") / "meeting_ids.parquet"
@@ -261,13 +261,13 @@ def _kind_batches(reader: pa.RecordBatchReader) -> Iterator[list[dict]]:
 def _merge_group(mentions: list[dict]) -> tuple[list[dict], list[dict]]:
     """Apply the merge rule to whole kinds; return meetings rows and id map rows."""
     published = {m["article_id"]: m["published_date"] for m in mentions}
-    merged, canonical = merge_mentions(mentions, published)
+    canonical = canonical_meeting_ids(mentions, published)
     kinds = {m["meeting_id"]: m["kind"] for m in mentions}
     id_rows = [
         {"reported_id": reported, "meeting_id": real, "kind": kinds[reported]}
         for reported, real in canonical.items()
     ]
-    return build_meetings(merged, published), id_rows
+    return build_meetings(mentions, published, canonical), id_rows
 
 
 def _write_meeting_rows(

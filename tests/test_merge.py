@@ -4,8 +4,15 @@ from datetime import date
 
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from transforms.merge import (
+    _clusters,
+    _kind,
+    _reported_meetings,
+    _seniority,
+    _status_rank,
     build_meetings,
     canonical_meeting_ids,
     dedupe_participants,
@@ -13,7 +20,7 @@ from transforms.merge import (
     merge_mentions,
     most_common,
 )
-from transforms.schema import MEETINGS
+from transforms.schema import DATE_BASES, MEETINGS
 
 DAY = date(2025, 3, 4)
 
@@ -320,3 +327,95 @@ def test_meeting_date_is_the_best_founded(reports, expected):
     rows = [{"meeting_date": None if d is None else days(d), "date_basis": b} for d, b in reports]
     day, basis = meeting_date(rows)
     assert (day, basis) == (None if expected[0] is None else days(expected[0]), expected[1])
+
+
+# --- the fast paths give what the general rule gives ------------------------------------------
+
+SIDES = ["ARN", "GON", "ROH", "ORG:EN"]
+
+
+@st.composite
+def random_mentions(draw) -> tuple[list[dict], dict[str, date | None]]:
+    """Mentions of a few kinds over a fortnight, many of them alone in their meeting or kind."""
+    articles = [f"a{i}" for i in range(draw(st.integers(1, 8)))]
+    mentions = []
+    for _ in range(draw(st.integers(0, 30))):
+        sides = draw(st.lists(st.sampled_from(SIDES), min_size=2, max_size=3, unique=True))
+        mode = draw(st.sampled_from(["in_person", "virtual"]))
+        day = draw(st.none() | st.integers(1, 14).map(days))
+        reported = f"{'-'.join(sorted(sides))}/{day}/{mode}{draw(st.sampled_from(['', '+']))}"
+        mentions.append(
+            mention(
+                draw(st.sampled_from(articles)),
+                reported,
+                meeting_date=draw(st.just(day) | st.none() | st.integers(1, 14).map(days)),
+                date_basis=draw(st.sampled_from(DATE_BASES)),
+                mode=mode,
+                status=draw(st.sampled_from(["held", "planned", "cancelled", "rumoured"])),
+                sides=sides,
+                city=draw(st.sampled_from([None, "Edoras", "Minas Tirith"])),
+                country=draw(st.sampled_from([None, "ROH", "GON"])),
+                name=draw(st.sampled_from([None, "Council"])),
+            )
+        )
+    when = {a: draw(st.none() | st.integers(1, 20).map(days)) for a in articles}
+    return mentions, when
+
+
+def general_canonical_ids(mentions, when) -> dict[str, str]:
+    """`canonical_meeting_ids` without its shortcut: every kind through `_clusters`."""
+    kinds: dict[tuple, list] = {}
+    firsts = {}
+    for m in mentions:
+        firsts.setdefault(m["meeting_id"], m)
+    for meeting in _reported_meetings(mentions, when).values():
+        kinds.setdefault(_kind(firsts[meeting.meeting_id]), []).append(meeting)
+    canonical = {}
+    for same_kind in kinds.values():
+        for cluster in _clusters(same_kind):
+            senior = min(cluster, key=_seniority).meeting_id
+            canonical.update((meeting.meeting_id, senior) for meeting in cluster)
+    return canonical
+
+
+def general_meetings(mentions, when) -> list[dict]:
+    """`build_meetings` without its shortcut: every meeting weighs all its reports."""
+    grouped: dict[str, list] = {}
+    for m in mentions:
+        grouped.setdefault(m["meeting_id"], []).append(m)
+    rows = []
+    for group in grouped.values():
+        first, article_ids = group[0], {m["article_id"] for m in group}
+        day, basis = meeting_date(group)
+        rows.append(
+            {
+                "meeting_id": first["meeting_id"],
+                "meeting_date": day,
+                "date_basis": basis,
+                "mode": first["mode"],
+                "status": min((m["status"] for m in group), key=_status_rank),
+                "sides": list(first["sides"]),
+                "city": most_common(m.get("city") for m in group),
+                "country": most_common(m.get("country") for m in group),
+                "name": most_common(m.get("name") for m in group),
+                "side_count": len(first["sides"]),
+                "mention_count": len(article_ids),
+                "first_reported": min(
+                    (d for d in map(when.get, article_ids) if d is not None), default=None
+                ),
+            }
+        )
+    rows.sort(key=lambda row: (row["meeting_date"] is None, row["meeting_date"], row["meeting_id"]))
+    return rows
+
+
+@settings(max_examples=300, deadline=None)
+@given(random_mentions())
+def test_fast_paths_agree_with_the_general_rule(case):
+    mentions, when = case
+    canonical = canonical_meeting_ids(mentions, when)
+    assert canonical == general_canonical_ids(mentions, when)
+    merged, _ = merge_mentions(mentions, when)
+    assert build_meetings(mentions, when) == general_meetings(mentions, when)
+    assert build_meetings(merged, when) == general_meetings(merged, when)
+    assert build_meetings(mentions, when, canonical) == general_meetings(merged, when)

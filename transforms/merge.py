@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from operator import itemgetter
 
 from transforms.schema import DATE_BASES
 
@@ -35,7 +36,6 @@ class _Reported:
     """The mentions that share one reported id: one meeting as the extractor saw it."""
 
     meeting_id: str
-    kind: tuple  # (sides, mode): only reports of the same kind can be one meeting
     day: date | None
     strong: bool
     articles: set[str]
@@ -60,16 +60,29 @@ def canonical_meeting_ids(
     basis, then the smallest id), so ids don't change as later reports arrive, and the
     result depends only on the set of mentions, never on their order.
     """
-    reported = _reported_meetings(mentions, published)
-    kinds: dict[tuple, list[_Reported]] = {}
-    for meeting in reported.values():
-        kinds.setdefault(meeting.kind, []).append(meeting)
+    reports: dict[str, list[Mapping]] = {}
+    for mention in mentions:
+        reports.setdefault(mention["meeting_id"], []).append(mention)
+    kinds: dict[tuple, list[str]] = {}
+    for meeting_id, group in reports.items():
+        kinds.setdefault(_kind(group[0]), []).append(meeting_id)
     canonical: dict[str, str] = {}
     for same_kind in kinds.values():
-        for cluster in _clusters(same_kind):
+        if len(same_kind) == 1:  # most kinds: one report, which nothing can join
+            canonical[same_kind[0]] = same_kind[0]
+            continue
+        reported = _reported_meetings(
+            (mention for meeting_id in same_kind for mention in reports[meeting_id]), published
+        )
+        for cluster in _clusters(list(reported.values())):
             senior = min(cluster, key=_seniority).meeting_id
             canonical.update((meeting.meeting_id, senior) for meeting in cluster)
     return canonical
+
+
+def _kind(mention: Mapping) -> tuple:
+    """Return a report's kind, (sorted sides, mode): only reports of one kind can merge."""
+    return tuple(sorted(mention["sides"])), mention["mode"]
 
 
 def _reported_meetings(
@@ -83,7 +96,6 @@ def _reported_meetings(
         if meeting is None:
             meeting = _Reported(
                 meeting_id=mention["meeting_id"],
-                kind=(tuple(sorted(mention["sides"])), mention["mode"]),
                 day=mention["meeting_date"],
                 strong=False,
                 articles=set(),
@@ -152,39 +164,88 @@ def merge_mentions(
     return merged, canonical
 
 
-def build_meetings(mentions: Iterable[Mapping], published: Mapping[str, date | None]) -> list[dict]:
+def build_meetings(
+    mentions: Iterable[Mapping],
+    published: Mapping[str, date | None],
+    canonical: Mapping[str, str] | None = None,
+) -> list[dict]:
     """Return one `meetings` row per `meeting_id` of `mentions`, ordered by date then id.
 
     `published` maps article ids to publication dates, for `first_reported`. Sides and
     mode are the same in every mention of one id; the date is the one the strongest basis
-    gives (see `meeting_date`).
+    gives (see `meeting_date`). Given `canonical` (reported -> real ids), the rows are
+    those of the merged mentions, as if `merge_mentions` had renamed them first.
     """
     grouped: dict[str, list[Mapping]] = {}
     for mention in mentions:
-        grouped.setdefault(mention["meeting_id"], []).append(mention)
-    rows = [_meeting_row(group, published) for group in grouped.values()]
-    rows.sort(key=lambda row: (row["meeting_date"] is None, row["meeting_date"], row["meeting_id"]))
-    return rows
+        meeting_id = mention["meeting_id"]
+        if canonical is not None:
+            meeting_id = canonical[meeting_id]
+        grouped.setdefault(meeting_id, []).append(mention)
+    rows = [_meeting_row(meeting_id, group, published) for meeting_id, group in grouped.items()]
+    # By date then id (unique), undated last.
+    dated = sorted((r for r in rows if r["meeting_date"] is not None), key=_DATE_THEN_ID)
+    undated = sorted((r for r in rows if r["meeting_date"] is None), key=_ID)
+    return dated + undated
 
 
-def _meeting_row(group: list[Mapping], published: Mapping[str, date | None]) -> dict:
+_DATE_THEN_ID = itemgetter("meeting_date", "meeting_id")
+_ID = itemgetter("meeting_id")
+
+
+def _meeting_row(
+    meeting_id: str, group: list[Mapping], published: Mapping[str, date | None]
+) -> dict:
     first = group[0]
+    if len(group) == 1:  # most meetings: one report, whose values are the meeting's
+        return _row(
+            meeting_id,
+            first,
+            (first["meeting_date"], first["date_basis"]),
+            first["status"],
+            (first.get("city"), first.get("country"), first.get("name")),
+            1,
+            published.get(first["article_id"]),
+        )
     article_ids = {m["article_id"] for m in group}
     known_days = [d for d in map(published.get, article_ids) if d is not None]
-    day, basis = meeting_date(group)
+    return _row(
+        meeting_id,
+        first,
+        meeting_date(group),
+        min((m["status"] for m in group), key=_status_rank),
+        tuple(most_common(m.get(column) for m in group) for column in _PLACE_COLUMNS),
+        len(article_ids),
+        min(known_days, default=None),
+    )
+
+
+_PLACE_COLUMNS = ("city", "country", "name")
+
+
+def _row(
+    meeting_id: str,
+    first: Mapping,
+    dated: tuple[date | None, str],
+    status: str,
+    place: tuple[str | None, str | None, str | None],
+    mention_count: int,
+    first_reported: date | None,
+) -> dict:
+    """Return a `meetings` row; sides and mode are those of `first`, any of its reports."""
     return {
-        "meeting_id": first["meeting_id"],
-        "meeting_date": day,
-        "date_basis": basis,
+        "meeting_id": meeting_id,
+        "meeting_date": dated[0],
+        "date_basis": dated[1],
         "mode": first["mode"],
-        "status": min((m["status"] for m in group), key=_status_rank),
+        "status": status,
         "sides": list(first["sides"]),
-        "city": most_common(m.get("city") for m in group),
-        "country": most_common(m.get("country") for m in group),
-        "name": most_common(m.get("name") for m in group),
+        "city": place[0],
+        "country": place[1],
+        "name": place[2],
         "side_count": len(first["sides"]),
-        "mention_count": len(article_ids),
-        "first_reported": min(known_days, default=None),
+        "mention_count": mention_count,
+        "first_reported": first_reported,
     }
 
 
