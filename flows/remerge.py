@@ -17,6 +17,7 @@ from the previous snapshot when neither it nor its ids' merges changed.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -228,16 +229,28 @@ def _merge_touched(con: duckdb.DuckDBPyConnection, meetings_out: Path, ids_out: 
         "select m.*, p.published_date from mentions m left join published p using (article_id) "
         "where m.meeting_id in (select meeting_id from touched) order by m.kind"
     )
-    meetings = pq.ParquetWriter(meetings_out, TABLES["meetings"], compression="zstd")
-    ids = pq.ParquetWriter(ids_out, MEETING_IDS_SCHEMA, compression="zstd")
-    try:
+    with (
+        no_cycle_collection(),
+        pq.ParquetWriter(meetings_out, TABLES["meetings"], compression="zstd") as meetings,
+        pq.ParquetWriter(ids_out, MEETING_IDS_SCHEMA, compression="zstd") as ids,
+    ):
         for group in _kind_batches(query.to_arrow_reader(MERGE_BATCH)):
             rows, id_rows = _merge_group(group)
             meetings.write_table(pa.Table.from_pylist(rows, schema=TABLES["meetings"]))
             ids.write_table(pa.Table.from_pylist(id_rows, schema=MEETING_IDS_SCHEMA))
+
+
+@contextmanager
+def no_cycle_collection() -> Iterator[None]:
+    """Pause Python's cycle collector: the merge makes millions of short-lived rows, none in
+    a cycle (reference counting frees them), and each full collection would walk them all."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
     finally:
-        meetings.close()
-        ids.close()
+        if enabled:
+            gc.enable()
 
 
 def _kind_batches(reader: pa.RecordBatchReader) -> Iterator[list[dict]]:
