@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,6 +42,8 @@ EMPTY_PART = "part-empty.parquet"
 # An hourly run adds a part file to each ledger; reading thousands of small files is slow,
 # so past this many they are merged into one (a rewrite every MAX_PARTS runs with news).
 MAX_PARTS = 48
+# Rows read from a part at once when it is rewritten (a dataset's batch size).
+READ_BATCH = 131_072
 _VERSION_COLUMNS = ["article_id", "url", "source_ref", "ingested_at", "superseded_by"]
 
 
@@ -161,11 +163,11 @@ def _edit_part(
         drop = drop - superseded.keys()
     drop_ids = pa.array(sorted(drop), pa.string())
     writer = None
-    batches = (b for p in parts for b in ds.dataset(str(p), schema=schema).to_batches())
     try:
-        for batch in batches:  # in file order: a later row may supersede an earlier one
+        for batch in _batches(parts, schema):  # in file order: a row may supersede an earlier one
             rows = pa.Table.from_batches([batch], schema)
-            rows = rows.filter(pc.invert(pc.is_in(rows["article_id"], value_set=drop_ids)))
+            if drop:
+                rows = rows.filter(pc.invert(pc.is_in(rows["article_id"], value_set=drop_ids)))
             if table == "articles" and superseded:
                 rows = _mark_superseded(rows, superseded)
             if rows.num_rows:
@@ -174,6 +176,18 @@ def _edit_part(
     finally:
         if writer is not None:
             writer.close()
+
+
+def _batches(parts: Sequence[Path], schema: pa.Schema) -> Iterator[pa.RecordBatch]:
+    """Yield the rows of `parts`, in file order, as `schema`: a part of this schema is read
+    as it is (cheaper than a dataset per file); an older one through a dataset, which
+    fills in the columns it lacks."""
+    for part in parts:
+        with pq.ParquetFile(part) as source:
+            if source.schema_arrow.equals(schema):
+                yield from source.iter_batches(batch_size=READ_BATCH)
+                continue
+        yield from ds.dataset(str(part), schema=schema).to_batches()
 
 
 def _mark_superseded(rows: pa.Table, superseded: Mapping[str, str]) -> pa.Table:

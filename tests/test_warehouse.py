@@ -561,3 +561,18 @@ def test_ledger_parts_are_merged_in_order_past_a_limit(tmp_path, monkeypatch):
     stored = read_parts(sorted((wh / "current" / "articles").glob("*.parquet")), "articles")
     assert stored["article_id"].to_pylist() == ["a1", "a2", "a3", "a4", "a5"]
     assert query(wh, "select count(*) from meeting_mentions") == [(5,)]
+
+
+def test_an_edited_ledger_part_keeps_the_rows_of_older_and_current_parts_in_order(tmp_path):
+    current = rows_to_table("articles", [article("a1"), article("a2")])
+    older = rows_to_table("articles", [article("a3")]).drop_columns(["superseded_by"])
+    write_parquet(current, tmp_path / "part-1.parquet")
+    write_parquet(older, tmp_path / "part-2.parquet")
+    write_parquet(current.slice(1), tmp_path / "part-3.parquet")
+    parts = sorted(tmp_path.glob("part-*.parquet"))
+    target = tmp_path / "edited" / "part-1.parquet"
+    target.parent.mkdir()
+    ledger._edit_part(parts, target, "articles", {"a1"}, {})
+    edited = read_parts([target], "articles")
+    assert edited["article_id"].to_pylist() == ["a2", "a3", "a2"]
+    assert edited["superseded_by"].null_count == 3
