@@ -235,9 +235,9 @@ def _merge_touched(con: duckdb.DuckDBPyConnection, meetings_out: Path, ids_out: 
         pq.ParquetWriter(ids_out, MEETING_IDS_SCHEMA, compression="zstd") as ids,
     ):
         for group in _kind_batches(query.to_arrow_reader(MERGE_BATCH)):
-            rows, id_rows = _merge_group(group)
+            rows, id_map = _merge_group(group)
             meetings.write_table(pa.Table.from_pylist(rows, schema=TABLES["meetings"]))
-            ids.write_table(pa.Table.from_pylist(id_rows, schema=MEETING_IDS_SCHEMA))
+            ids.write_table(id_map)
 
 
 @contextmanager
@@ -271,16 +271,18 @@ def _kind_batches(reader: pa.RecordBatchReader) -> Iterator[list[dict]]:
         yield pending
 
 
-def _merge_group(mentions: list[dict]) -> tuple[list[dict], list[dict]]:
-    """Apply the merge rule to whole kinds; return meetings rows and id map rows."""
+def _merge_group(mentions: list[dict]) -> tuple[list[dict], pa.Table]:
+    """Apply the merge rule to whole kinds; return meetings rows and the id map's rows."""
     published = {m["article_id"]: m["published_date"] for m in mentions}
     canonical = canonical_meeting_ids(mentions, published)
     kinds = {m["meeting_id"]: m["kind"] for m in mentions}
-    id_rows = [
-        {"reported_id": reported, "meeting_id": real, "kind": kinds[reported]}
-        for reported, real in canonical.items()
-    ]
-    return build_meetings(mentions, published, canonical), id_rows
+    columns = {
+        "reported_id": list(canonical),
+        "meeting_id": list(canonical.values()),
+        "kind": [kinds[reported] for reported in canonical],
+    }
+    id_map = pa.Table.from_pydict(columns, schema=MEETING_IDS_SCHEMA)
+    return build_meetings(mentions, published, canonical), id_map
 
 
 def _write_meeting_rows(
