@@ -119,6 +119,7 @@ def test_leading_words_are_none_where_they_cannot_be_told():
     assert leading_words(r"met\b") is None  # may start inside 'helmet'
     assert leading_words(r"(?<!\w)\w+ said") is None  # any word
     assert leading_words(r"(?<!\w)(?i:met)\b") is None  # a flag changes what matches
+    assert leading_words(r"(?i)(?<!\w)met\b") is None
     assert leading_words(r"(?<!\w)[\"']?met\b") is None  # may start with a quote
     assert leading_words(r"(?<!\w)met") is None  # may end inside a word: 'metal'
     assert leading_words("(") is None  # not a regex

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
@@ -202,9 +201,10 @@ def side_spans(
     `lower` and `words`, `lowered(text)` and its words, if the caller has them."""
     names = lexicon.side_names()
     spans = []
-    if lower is None:
+    if lower is None or words is None:
         lower = lowered(text)
-    matches = _side_anchors().finditer(text, words or words_of(lower), lower)
+        words = words_of(lower)
+    matches = _side_anchors().finditer(text, words, lower)
     for match in matches:
         form = match.group(1)
         code = names.get(form)  # as written, mostly; else with spaces and quotes evened out
@@ -225,20 +225,14 @@ def _name_candidates(text: str, blocked: list[tuple[int, int, str]]) -> list[tup
     """Return spans of capitalised runs that could be a person's name."""
     out: list[tuple[int, int]] = []
     for match in _NAME.finditer(text):
-        whole = match.group()
-        if whole in _STOP_TOKENS:  # a lone 'The' or 'He': most runs
+        if match.group() in _STOP_TOKENS:  # a lone 'The' or 'He': most runs
             continue
-        start, end = match.span()
-        inside = [(s, e) for s, e, _ in blocked if s < end and start < e]
-        if len(whole.split()) == 1:  # one token: most of the rest
-            tokens: Iterable[tuple[int, int, str]] = ((start, end, whole),)
-        else:
-            tokens = ((*t.span(), t.group()) for t in _TOKENS.finditer(text, start, end))
-        run: list[tuple[int, int, str]] = []
-        for token in tokens:
-            t_start, t_end, word = token
-            if word.rstrip(",") in _STOP_TOKENS or (
-                inside and any(s <= t_start and t_end <= e for s, e in inside)
+        run: list[re.Match[str]] = []
+        for token in _TOKENS.finditer(text, match.start(), match.end()):
+            word = token.group()
+            start, end = token.span()
+            if word.rstrip(",") in _STOP_TOKENS or any(
+                s <= start and end <= e for s, e, _ in blocked
             ):
                 if run:
                     _flush(out, run)
@@ -253,11 +247,11 @@ def _name_candidates(text: str, blocked: list[tuple[int, int, str]]) -> list[tup
     return out
 
 
-def _flush(out: list[tuple[int, int]], run: list[tuple[int, int, str]]) -> None:
-    while run and _NOT_A_FIRST_NAME.fullmatch(run[0][2]):
+def _flush(out: list[tuple[int, int]], run: list[re.Match[str]]) -> None:
+    while run and _NOT_A_FIRST_NAME.fullmatch(run[0].group()):
         run = run[1:]
     if run:
-        out.append((run[0][0], run[-1][1]))
+        out.append((run[0].start(), run[-1].end()))
 
 
 def _left_context(text: str, start: int, titles, sides) -> tuple[str | None, str | None, int]:

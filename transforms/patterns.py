@@ -194,7 +194,10 @@ def leading_words(pattern: str) -> frozenset[str] | None:
     True
     """
     try:
-        states = _walk(_parser.parse(pattern), {("", False, False)})
+        parsed = _parser.parse(pattern)
+        if parsed.state.flags & re.IGNORECASE:  # an inline (?i): literals match any case
+            return None
+        states = _walk(parsed, {("", False, False)})
     except (_Unknown, re.error):
         return None
     if any(not closed for _, closed, _ in states):
