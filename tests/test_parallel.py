@@ -200,3 +200,14 @@ def test_the_command_takes_workers_or_a_dask_address_not_both(tmp_path, capsys):
     assert "must be HOST:PORT" in capsys.readouterr().err
     parsed = cli.build_parser().parse_args(["reprocess", "--dask-address", "tcp://10.0.0.5:8786"])
     assert (parsed.workers, parsed.dask_address) == (None, "tcp://10.0.0.5:8786")
+
+
+def test_a_prefect_task_gets_its_arguments_quoted_a_plain_function_as_they_are():
+    """Quoted, Prefect does not walk every article of a batch looking for futures."""
+    from prefect.utilities.annotations import quote
+
+    from flows.pipeline import extract_batch
+
+    quoted = runners._quoted(extract_batch, {"batch_number": 3})
+    assert isinstance(quoted["batch_number"], quote) and quoted["batch_number"].unquote() == 3
+    assert runners._quoted(lambda batch_number: None, {"batch_number": 3}) == {"batch_number": 3}
