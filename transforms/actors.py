@@ -225,15 +225,19 @@ def _name_candidates(text: str, blocked: list[tuple[int, int, str]]) -> list[tup
     """Return spans of capitalised runs that could be a person's name."""
     out: list[tuple[int, int]] = []
     for match in _NAME.finditer(text):
-        if match.group() in _STOP_TOKENS:  # a lone 'The' or 'He': most runs
+        whole = match.group()
+        if whole in _STOP_TOKENS:  # a lone 'The' or 'He': most runs
             continue
+        run_start, run_end = match.span()
+        near = [(s, e) for s, e, _ in blocked if s < run_end and run_start < e]
+        # A run without white space (every other kind is unprintable) is its only token.
+        one = " " not in whole and whole.isprintable()
+        tokens = (match,) if one else _TOKENS.finditer(text, run_start, run_end)
         run: list[re.Match[str]] = []
-        for token in _TOKENS.finditer(text, match.start(), match.end()):
+        for token in tokens:
             word = token.group()
             start, end = token.span()
-            if word.rstrip(",") in _STOP_TOKENS or any(
-                s <= start and end <= e for s, e, _ in blocked
-            ):
+            if word.rstrip(",") in _STOP_TOKENS or any(s <= start and end <= e for s, e in near):
                 if run:
                     _flush(out, run)
                     run = []

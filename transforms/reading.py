@@ -232,20 +232,24 @@ def _read_sentence(sentence: Sentence, cast: Cast, *, quoted: bool = False) -> R
             0, Actor(offset, offset + length, "person", subject.side, subject.name, subject.title)
         )
         actors.sort(key=lambda a: a.start)
-    # Only people outside quotations can be the subject a later 'he' or 'she' refers to.
-    inside = [m.span() for m in _QUOTED_SPAN.finditer(sentence.text)]
-    if quoted:  # the quotation opened before goes on up to its first closing mark
-        close = _QUOTE_MARK.search(sentence.text)
-        inside.append((0, close.end() if close else len(sentence.text)))
-    named = [
-        a
-        for a in actors
-        if a.kind == "person" and a.name and not any(x <= a.start < y for x, y in inside)
-    ]
-    if named:
-        cast.last_subject = named[0]
+    subject = _first_named_outside_quotes(sentence.text, actors, quoted)
+    if subject is not None:
+        cast.last_subject = subject
     group = bool(_GROUP.search(sentence))
     return ReadSentence(sentence, actors, group, bool(_THEY.search(sentence.text)))
+
+
+def _first_named_outside_quotes(text: str, actors: list[Actor], quoted: bool) -> Actor | None:
+    """Return the first named person outside quotations: only they can be the subject a
+    later 'he' or 'she' refers to. `quoted`: the sentence opens inside a quotation."""
+    named = [a for a in actors if a.kind == "person" and a.name]
+    if not named:
+        return None
+    inside = [m.span() for m in _QUOTED_SPAN.finditer(text)]
+    if quoted:  # the quotation opened before goes on up to its first closing mark
+        close = _QUOTE_MARK.search(text)
+        inside.append((0, close.end() if close else len(text)))
+    return next((a for a in named if not any(x <= a.start < y for x, y in inside)), None)
 
 
 def _resolve_bare_titles(sentence: Sentence, actors: list[Actor], cast: Cast) -> None:
