@@ -12,7 +12,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import duckdb
@@ -302,22 +302,55 @@ def run_command(args: argparse.Namespace) -> int:
         wait_until_free(sources.warehouse, args.wait)
     for name, value in RUN_QUIET_DEFAULTS.items():
         os.environ.setdefault(name, value)
-    from flows.pipeline import summitry_pipeline  # imports Prefect, which reads the env
+    with _prefect_api() as on_api:  # imports Prefect, which reads the env
+        from flows.pipeline import summitry_pipeline
 
-    started = time.monotonic()
-    with _showing_progress(), _warehouse_errors():
-        summary = summitry_pipeline(
-            inputs=[str(p) for p in sources.inputs],
-            warehouse=str(sources.warehouse),
-            batch_size=args.batch_size,
-            feeds=sources.feeds,
-            fetch=sources.fetch,
-            wait_seconds=args.wait,
-            workers=args.workers,
-            dask_address=args.dask_address,
-        )
+        started = time.monotonic()
+        with on_api(), _showing_progress(), _warehouse_errors():
+            summary = summitry_pipeline(
+                inputs=[str(p) for p in sources.inputs],
+                warehouse=str(sources.warehouse),
+                batch_size=args.batch_size,
+                feeds=sources.feeds,
+                fetch=sources.fetch,
+                wait_seconds=args.wait,
+                workers=args.workers,
+                dask_address=args.dask_address,
+            )
     print(format_summary(summary, time.monotonic() - started))
     return 0
+
+
+@contextmanager
+def _prefect_api() -> Iterator[Callable[[], AbstractContextManager]]:
+    """Start Prefect's temporary API now (`flows.server.temporary_api`), so that it boots
+    while the pipeline imports; yield a context that runs its block on it (once it
+    answers), and stop it after.
+
+    The API's address is set in the environment and Prefect's global settings, not only
+    in this thread's context: Prefect's threads (events, logs) would otherwise start a
+    temporary API of their own.
+    """
+    from prefect.context import refresh_global_settings_context
+
+    from flows.server import temporary_api
+
+    @contextmanager
+    def on_api(ready: Callable[[], str | None]) -> Iterator[None]:
+        api_url = ready()
+        if api_url is None:
+            yield
+            return
+        os.environ["PREFECT_API_URL"] = api_url
+        refresh_global_settings_context()
+        try:
+            yield
+        finally:
+            del os.environ["PREFECT_API_URL"]
+            refresh_global_settings_context()
+
+    with temporary_api() as ready:
+        yield lambda: on_api(ready)
 
 
 def _sources(args: argparse.Namespace) -> Sources:
@@ -359,18 +392,19 @@ def reprocess_command(args: argparse.Namespace) -> int:
         wait_until_free(args.warehouse, args.wait)
     for name, value in RUN_QUIET_DEFAULTS.items():
         os.environ.setdefault(name, value)
-    from flows.pipeline import summitry_reprocess
+    with _prefect_api() as on_api:
+        from flows.pipeline import summitry_reprocess
 
-    started = time.monotonic()
-    with _showing_progress(), _warehouse_errors():
-        summary = summitry_reprocess(
-            warehouse=str(args.warehouse),
-            batch_size=args.batch_size,
-            stale_only=args.stale_only,
-            wait_seconds=args.wait,
-            workers=args.workers,
-            dask_address=args.dask_address,
-        )
+        started = time.monotonic()
+        with on_api(), _showing_progress(), _warehouse_errors():
+            summary = summitry_reprocess(
+                warehouse=str(args.warehouse),
+                batch_size=args.batch_size,
+                stale_only=args.stale_only,
+                wait_seconds=args.wait,
+                workers=args.workers,
+                dask_address=args.dask_address,
+            )
     print(
         f"Re-extracted {_many(summary['reprocessed_articles'], 'article')}"
         f" with extractor {summary['extractor_version']}:"
