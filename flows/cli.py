@@ -12,7 +12,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -300,57 +300,60 @@ def run_command(args: argparse.Namespace) -> int:
     sources = _sources(args)
     with _warehouse_errors():  # a busy warehouse is told before Prefect starts
         wait_until_free(sources.warehouse, args.wait)
-    for name, value in RUN_QUIET_DEFAULTS.items():
-        os.environ.setdefault(name, value)
-    with _prefect_api() as on_api:  # imports Prefect, which reads the env
-        from flows.pipeline import summitry_pipeline
-
-        started = time.monotonic()
-        with on_api(), _showing_progress(), _warehouse_errors():
-            summary = summitry_pipeline(
-                inputs=[str(p) for p in sources.inputs],
-                warehouse=str(sources.warehouse),
-                batch_size=args.batch_size,
-                feeds=sources.feeds,
-                fetch=sources.fetch,
-                wait_seconds=args.wait,
-                workers=args.workers,
-                dask_address=args.dask_address,
-            )
-    print(format_summary(summary, time.monotonic() - started))
+    summary, seconds = _run_flow(
+        "summitry_pipeline",
+        inputs=[str(p) for p in sources.inputs],
+        warehouse=str(sources.warehouse),
+        batch_size=args.batch_size,
+        feeds=sources.feeds,
+        fetch=sources.fetch,
+        wait_seconds=args.wait,
+        workers=args.workers,
+        dask_address=args.dask_address,
+    )
+    print(format_summary(summary, seconds))
     return 0
 
 
-@contextmanager
-def _prefect_api() -> Iterator[Callable[[], AbstractContextManager]]:
-    """Start Prefect's temporary API now (`flows.server.temporary_api`), so that it boots
-    while the pipeline imports; yield a context that runs its block on it (once it
-    answers), and stop it after.
+def _run_flow(flow_name: str, **parameters: object) -> tuple[dict, float]:
+    """Run the flow `flow_name` of `flows.pipeline`; return its summary and its duration.
 
-    The API's address is set in the environment and Prefect's global settings, not only
-    in this thread's context: Prefect's threads (events, logs) would otherwise start a
-    temporary API of their own.
+    Prefect's temporary API, unless one is configured, is started first
+    (`flows.server.temporary_api`), so that it boots while the pipeline imports.
     """
-    from prefect.context import refresh_global_settings_context
-
-    from flows.server import temporary_api
-
-    @contextmanager
-    def on_api(ready: Callable[[], str | None]) -> Iterator[None]:
-        api_url = ready()
-        if api_url is None:
-            yield
-            return
-        os.environ["PREFECT_API_URL"] = api_url
-        refresh_global_settings_context()
-        try:
-            yield
-        finally:
-            del os.environ["PREFECT_API_URL"]
-            refresh_global_settings_context()
+    for name, value in RUN_QUIET_DEFAULTS.items():
+        os.environ.setdefault(name, value)
+    from flows.server import temporary_api  # imports Prefect, which reads the env
 
     with temporary_api() as ready:
-        yield lambda: on_api(ready)
+        from flows import pipeline
+
+        started = time.monotonic()
+        with _on_api(ready()), _showing_progress(), _warehouse_errors():
+            summary = getattr(pipeline, flow_name)(**parameters)
+        return summary, time.monotonic() - started
+
+
+@contextmanager
+def _on_api(api_url: str | None) -> Iterator[None]:
+    """Run the block on the Prefect API at `api_url` (None: as Prefect's settings say).
+
+    It is set in the environment and Prefect's global settings, not only in this thread's
+    context: Prefect's threads (events, logs) would otherwise start a temporary API of
+    their own.
+    """
+    if api_url is None:
+        yield
+        return
+    from prefect.context import refresh_global_settings_context
+
+    os.environ["PREFECT_API_URL"] = api_url
+    refresh_global_settings_context()
+    try:
+        yield
+    finally:
+        del os.environ["PREFECT_API_URL"]
+        refresh_global_settings_context()
 
 
 def _sources(args: argparse.Namespace) -> Sources:
@@ -390,21 +393,15 @@ def reprocess_command(args: argparse.Namespace) -> int:
         raise CommandError(f"no warehouse at {args.warehouse}; run `summitry run` first", 2)
     with _warehouse_errors():
         wait_until_free(args.warehouse, args.wait)
-    for name, value in RUN_QUIET_DEFAULTS.items():
-        os.environ.setdefault(name, value)
-    with _prefect_api() as on_api:
-        from flows.pipeline import summitry_reprocess
-
-        started = time.monotonic()
-        with on_api(), _showing_progress(), _warehouse_errors():
-            summary = summitry_reprocess(
-                warehouse=str(args.warehouse),
-                batch_size=args.batch_size,
-                stale_only=args.stale_only,
-                wait_seconds=args.wait,
-                workers=args.workers,
-                dask_address=args.dask_address,
-            )
+    summary, seconds = _run_flow(
+        "summitry_reprocess",
+        warehouse=str(args.warehouse),
+        batch_size=args.batch_size,
+        stale_only=args.stale_only,
+        wait_seconds=args.wait,
+        workers=args.workers,
+        dask_address=args.dask_address,
+    )
     print(
         f"Re-extracted {_many(summary['reprocessed_articles'], 'article')}"
         f" with extractor {summary['extractor_version']}:"
@@ -412,7 +409,7 @@ def reprocess_command(args: argparse.Namespace) -> int:
         f" {_many(summary['merged_reports'] + summary['meetings'], 'report')},"
         f" {summary['quarantined']} quarantined."
     )
-    print(f"Finished in {time.monotonic() - started:.1f} s (run {summary['run_id']}).")
+    print(f"Finished in {seconds:.1f} s (run {summary['run_id']}).")
     return 0
 
 
