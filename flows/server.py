@@ -107,10 +107,14 @@ def temporary_api() -> Iterator[Callable[[], str | None]]:
     command = [sys.executable, "-m", "uvicorn", *app, "--host", HOST, "--port", str(port)]
     settings = get_current_settings().to_environment_variables(exclude_unset=True)
     # As Prefect starts it: no UI, and the settings of a temporary server.
-    ephemeral = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1"}
+    ephemeral = {
+        "PREFECT_UI_ENABLED": "0",
+        "PREFECT__SERVER_EPHEMERAL": "1",
+        "PREFECT__SERVER_FINAL": "1",
+    }
     process = subprocess.Popen(
         [*command, "--log-level", "error"],
-        env=os.environ | settings | ephemeral | {"PREFECT__SERVER_FINAL": "1"},
+        env=os.environ | settings | ephemeral,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         start_new_session=True,  # our Ctrl-C is not its; we stop it in order
