@@ -125,7 +125,9 @@ def side_on(code: str | None, day: date | None) -> str | None:
     >>> side_on("RUS", date(1987, 4, 13)), side_on("RUS", date(2025, 1, 1))
     ('SUN', 'RUS')
     """
-    former = _former_states().get(code) if code and day else None
+    if not code or day is None:
+        return code
+    former = _former_states().get(code)
     return former[0] if former and day <= former[1] else code
 
 

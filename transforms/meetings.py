@@ -162,7 +162,8 @@ def _meeting_date(read: ReadArticle, sentence: ReadSentence, cue: int, status: s
             [ahead] = find_dates(
                 sentence.text[nearest.start : nearest.end], read.published, forward=True
             ) or [nearest]
-            value = ahead.value - timedelta(days=1)
+            if ahead.value is not None:
+                value = ahead.value - timedelta(days=1)
         return value, "dateline" if in_dateline else nearest.basis
     return None, "unknown"
 
@@ -240,7 +241,7 @@ def _report(
         sides = _host_joins(actors, country, sides)
     elif len(sides) == 1 and read.dateline_place:
         host = side_on(read.dateline_place.country, read.published)
-        if host not in sides:
+        if host is not None and host not in sides:
             sides = _host_joins(actors, host, sides)
     if len(sides) < 2 or not _has_people(actors, cues):
         return None
@@ -372,19 +373,19 @@ def _separate_meetings(report: MeetingReport) -> list[MeetingReport]:
     one meeting of X's side with each of the others."""
     if len(report.sides) < 3 or not _SEPARATE.search(report.evidence.text):
         return [report]
-    subject = next((a for a in report.evidence.actors if a.side in report.sides), None)
-    if subject is None:
+    side = next((a.side for a in report.evidence.actors if a.side in report.sides), None)
+    if side is None:
         return [report]
     return [
         replace(
             report,
             date=None,  # which talks fell on which day, the sentences after tell
             date_basis="unknown",
-            sides=sorted({subject.side, other}),
-            participants=[p for p in report.participants if p.side in (subject.side, other)],
+            sides=sorted({side, other}),
+            participants=[p for p in report.participants if p.side in (side, other)],
         )
         for other in report.sides
-        if other != subject.side
+        if other != side
     ]
 
 

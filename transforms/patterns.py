@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from re import _constants as sre  # the parser's own names: private, stable since 3.11
-from re import _parser
+from re import _constants as sre  # type: ignore[attr-defined]  # private, stable since 3.11
+from re import _parser  # type: ignore[attr-defined]
 
 from transforms.text import Sentence, whole_words
 
@@ -229,7 +229,8 @@ def _step(op, argument, states: set[_State]) -> set[_State]:
     if op is sre.BRANCH:
         return {s for alternative in argument[1] for s in _walk(alternative, states)}
     if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
-        return _repeat(*argument, states)
+        low, high, body = argument
+        return _repeat(low, high, body, states)
     if op is sre.AT:
         return {_at_boundary(state) for state in states} if argument is sre.AT_BOUNDARY else states
     if op is sre.ASSERT_NOT and _is_word_class(argument[1]):

@@ -232,9 +232,9 @@ def _read_sentence(sentence: Sentence, cast: Cast, *, quoted: bool = False) -> R
             0, Actor(offset, offset + length, "person", subject.side, subject.name, subject.title)
         )
         actors.sort(key=lambda a: a.start)
-    subject = _first_named_outside_quotes(sentence.text, actors, quoted)
-    if subject is not None:
-        cast.last_subject = subject
+    first = _first_named_outside_quotes(sentence.text, actors, quoted)
+    if first is not None:
+        cast.last_subject = first
     group = bool(_GROUP.search(sentence))
     return ReadSentence(sentence, actors, group, bool(_THEY.search(sentence.text)))
 

@@ -196,7 +196,9 @@ def _speaks_for_own_side(sentence: ReadSentence, speakers: list[Actor]) -> bool:
     as subject: 'Wang stressed X. As chair, China is ready to Y.'"""
     if len(speakers) != 1 or sentence.people():
         return False
-    states = [a for a in sentence.actors if a.kind == "state" and not a.side.startswith("ORG:")]
+    states = [
+        a for a in sentence.actors if a.kind == "state" and a.side and not a.side.startswith("ORG:")
+    ]
     return bool(states) and states[0].start < 60 and states[0].side == speakers[0].side
 
 
