@@ -154,7 +154,7 @@ def _home_side(sentences: list[ReadSentence]) -> str | None:
 
 
 def _dominant(sides: list[str]) -> str | None:
-    ranked = Counter(s for s in sides if not s.startswith("ORG:")).most_common(2)
+    ranked = Counter([s for s in sides if not s.startswith("ORG:")]).most_common(2)
     if not ranked or (len(ranked) > 1 and ranked[0][1] < 2 * ranked[1][1]):
         return None
     return ranked[0][0]
@@ -163,7 +163,7 @@ def _dominant(sides: list[str]) -> str | None:
 def _side_ranking(sentences: list[ReadSentence]) -> list[str]:
     """Return the states most present in the article first (a named person counts twice)."""
     weights: Counter[str] = Counter()
-    for actor in (a for s in sentences for a in s.actors):
+    for actor in [a for s in sentences for a in s.actors]:
         if actor.side and not actor.side.startswith("ORG:"):
             weights[actor.side] += 2 if actor.kind == "person" else 1
     return [side for side, weight in weights.most_common() if weight >= 2]
