@@ -15,6 +15,9 @@ from transforms import lexicon
 from transforms.patterns import Anchors, leading_words
 from transforms.text import lowered, whole_words, words_of
 
+# (start, end, side code or title as written) of a side or title named in a sentence
+_Span = tuple[int, int, str]
+
 _PARTICLES = r"(?:bin|ibn|al|el|de|da|di|do|dos|du|van|von|der|den|la|le|del|y|ben)"
 # A capitalised word: 'McCain', "O'Neill", 'Li', 'Jean-Yves', 'J.', 'XIV'. Its capital is
 # matched first and told apart after by a look-behind ('Mc' is 'M' then 'c'), so a search
@@ -199,7 +202,7 @@ def _body_pattern() -> re.Pattern[str]:
 
 def side_spans(
     text: str, lower: str | None = None, words: frozenset[str] | None = None
-) -> list[tuple[int, int, str]]:
+) -> list[_Span]:
     """Return (start, end, side) of every country or organisation named in `text`;
     `lower` and `words`, `lowered(text)` and its words, if the caller has them."""
     names = lexicon.side_names()
@@ -217,14 +220,14 @@ def side_spans(
     return spans
 
 
-def _title_spans(text: str, lower: str, words: frozenset[str]) -> list[tuple[int, int, str]]:
+def _title_spans(text: str, lower: str, words: frozenset[str]) -> list[_Span]:
     return [
         (match.start(), match.end(), text[match.start() : match.end()])
         for match in _title_anchors().finditer(lower, words)
     ]
 
 
-def _name_candidates(text: str, blocked: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
+def _name_candidates(text: str, blocked: list[_Span]) -> list[tuple[int, int]]:
     """Return spans of capitalised runs that could be a person's name."""
     out: list[tuple[int, int]] = []
     for match in _NAME.finditer(text):
@@ -261,7 +264,9 @@ def _flush(out: list[tuple[int, int]], run: list[re.Match[str]]) -> None:
         out.append((run[0].start(), run[-1].end()))
 
 
-def _left_context(text: str, start: int, titles, sides) -> tuple[str | None, str | None, int]:
+def _left_context(
+    text: str, start: int, titles: list[_Span], sides: list[_Span]
+) -> tuple[str | None, str | None, int]:
     """Return (title, side, where they start) written before a name.
 
     'Chinese Foreign Minister |Wang Yi' and 'Chairman of the National Assembly |Vuong Dinh Hue'.
@@ -306,7 +311,9 @@ _OF_SIDE = re.compile(r"\s+of\s+(?:the\s+)?")
 _APPOSITION = re.compile(r",\s+(?:the\s+|a\s+|who\s+is\s+)?")
 
 
-def _right_context(text: str, end: int, titles, sides) -> tuple[str | None, str | None, int]:
+def _right_context(
+    text: str, end: int, titles: list[_Span], sides: list[_Span]
+) -> tuple[str | None, str | None, int]:
     """Return (title, side, where they end) after a name: 'Lavrov, Russia's foreign minister'."""
     of_side = _OF_SIDE.match(text, end)
     if of_side:
@@ -328,7 +335,7 @@ def _right_context(text: str, end: int, titles, sides) -> tuple[str | None, str 
     return None, None, end
 
 
-def _side_after_title(text: str, title_start: int, sides) -> str | None:
+def _side_after_title(text: str, title_start: int, sides: list[_Span]) -> str | None:
     window = text[title_start : title_start + 60]
     match = re.match(r"[\w\s-]+?\s+of\s+(?:the\s+)?", window)
     if match:
@@ -382,7 +389,15 @@ def _without_possessive(name: str) -> str:
     return name[:-1] if name.endswith(("'", "’")) else name
 
 
-def _person_at(text, start, end, titles, sides, cast, subject_title) -> Actor | None:
+def _person_at(
+    text: str,
+    start: int,
+    end: int,
+    titles: list[_Span],
+    sides: list[_Span],
+    cast: Cast,
+    subject_title: str | None,
+) -> Actor | None:
     name = _without_possessive(text[start:end].rstrip(","))
     end = start + len(name)
     title, side, left = _left_context(text, start, titles, sides)
@@ -476,7 +491,12 @@ def _famous(name: str, year: int | None, title: str | None = None) -> Actor | No
     return None
 
 
-def _offices_and_bodies(text, titles, sides, people: list[Actor]) -> list[Actor]:
+def _offices_and_bodies(
+    text: str,
+    titles: list[_Span],
+    sides: list[_Span],
+    people: list[Actor],
+) -> list[Actor]:
     """Return unnamed office-holders and bodies with a side: 'the Japanese foreign minister'.
 
     In a list of adjectives ('French, German, and UK Foreign Ministers') each side takes
@@ -485,7 +505,7 @@ def _offices_and_bodies(text, titles, sides, people: list[Actor]) -> list[Actor]
     taken = [(_first(a.reach_start, a.start), _first(a.reach_end, a.end)) for a in people]
     free = [span for span in sides if not any(a <= span[0] < b for a, b in taken)]
     out: list[Actor] = []
-    chain: list[tuple[int, int, str]] = []
+    chain: list[_Span] = []
     for index, (s_start, s_end, code) in enumerate(free):
         chain.append((s_start, s_end, code))
         following = free[index + 1] if index + 1 < len(free) else None
@@ -502,7 +522,13 @@ def _offices_and_bodies(text, titles, sides, people: list[Actor]) -> list[Actor]
 _LIST_GLUE = re.compile(r",?\s+(?:and\s+)?(?:the\s+)?|,\s*")
 
 
-def _what_follows(text, s_start, s_end, titles, taken) -> tuple[str, str | None, int]:
+def _what_follows(
+    text: str,
+    s_start: int,
+    s_end: int,
+    titles: list[_Span],
+    taken: list[tuple[int, int]],
+) -> tuple[str, str | None, int]:
     """Return (kind, title, end) of what a side names: an office, a body, or the state."""
     before = text[:s_start]
     if ("of" in before or "from" in before) and _LEADERS_OF.search(before):

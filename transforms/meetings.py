@@ -145,7 +145,9 @@ def _sides(actors: list[Actor]) -> list[str]:
     return sorted({a.side for a in actors if a.kind in _SIDE_KINDS and a.side})
 
 
-def _meeting_date(read: ReadArticle, sentence: ReadSentence, cue: int, status: str):
+def _meeting_date(
+    read: ReadArticle, sentence: ReadSentence, cue: int, status: str
+) -> tuple[date | None, str]:
     """Return (date, basis) written in `sentence` for a meeting reported around offset `cue`."""
     quoted = [q.span() for q in _QUOTED.finditer(sentence.text)]
     mentions = [
@@ -168,7 +170,7 @@ def _meeting_date(read: ReadArticle, sentence: ReadSentence, cue: int, status: s
     return None, "unknown"
 
 
-def _lead_date(read: ReadArticle, report: MeetingReport):
+def _lead_date(read: ReadArticle, report: MeetingReport) -> tuple[date | None, str]:
     """Return (date, basis) for an undated meeting of the lead: the dateline, else the day of
     publication for a held meeting; (None, 'unknown') elsewhere."""
     if report.evidence.sentence.paragraph not in read.lead_paragraphs:
@@ -180,7 +182,9 @@ def _lead_date(read: ReadArticle, report: MeetingReport):
     return None, "unknown"
 
 
-def _place(read: ReadArticle, sentence: ReadSentence, mode: str, basis: str):
+def _place(
+    read: ReadArticle, sentence: ReadSentence, mode: str, basis: str
+) -> tuple[str | None, str | None]:
     if mode != "in_person":
         return None, None
     places = find_places(sentence.text)

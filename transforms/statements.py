@@ -145,12 +145,14 @@ def _coordinated(sentence: ReadSentence, speaker: Actor) -> list[Actor]:
     return joined[::-1]
 
 
-def _latest_meeting(sentence: ReadSentence, meetings: list[MeetingReport]):
+def _latest_meeting(sentence: ReadSentence, meetings: list[MeetingReport]) -> MeetingReport | None:
     before = [m for m in meetings if m.evidence.sentence.start <= sentence.sentence.start]
     return before[-1] if before else (meetings[0] if meetings else None)
 
 
-def _meeting_of(speaker: Actor, sentence: ReadSentence, meetings: list[MeetingReport]):
+def _meeting_of(
+    speaker: Actor, sentence: ReadSentence, meetings: list[MeetingReport]
+) -> MeetingReport | None:
     with_speaker = [m for m in meetings if any(p.name == speaker.name for p in m.participants)]
     if not with_speaker:
         return None
