@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from transforms.text import lowered, whole_words
+from transforms.patterns import Anchors
+from transforms.text import lowered, whole_words, words_of
 
 MONTHS = {
     name: number
@@ -59,8 +60,12 @@ _WEEKDAY = re.compile(
     r"(?<!\w)(?P<next>next\s+|last\s+|this\s+|on\s+)?(?P<weekday>" + "|".join(WEEKDAYS) + r")\b"
 )
 _RELATIVE = whole_words("|".join(RELATIVE_DAYS))
-# Every month name starts so: a quick test before the two patterns above.
-_MONTH_PREFIX = re.compile("Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec")
+# Where the patterns can match: only where a word they start with stands (see Anchors),
+# and a date needs a month's name as a whole word, a quick test before the month patterns.
+_MONTH_DAY_ANCHORS = Anchors.of(_MONTH_DAY)
+_WEEKDAY_ANCHORS = Anchors.of(_WEEKDAY)
+_RELATIVE_ANCHORS = Anchors.of(_RELATIVE)
+_MONTH_WORDS = frozenset(MONTHS)
 _DATELINE = re.compile(
     r"^\s*[A-Z][A-Za-z .'-]{1,40},\s+(?:[A-Z][a-z]+\s+)?" + _MONTH + r"\s+(?P<day>\d{1,2})\b",
 )
@@ -115,8 +120,16 @@ def _weekday(match: re.Match[str], published: date, forward: bool) -> date:
     return published - timedelta(days=(published.weekday() - wanted) % 7)
 
 
-def find_dates(text: str, published: date | None, *, forward: bool = False) -> list[DateMention]:
-    """Return the date expressions of `text`, resolved against `published`.
+def find_dates(
+    text: str,
+    published: date | None,
+    *,
+    forward: bool = False,
+    lower: str | None = None,
+    words: frozenset[str] | None = None,
+) -> list[DateMention]:
+    """Return the date expressions of `text`, resolved against `published`; `lower` and
+    `words` are `lowered(text)` and its words if the caller has them.
 
     `forward` resolves weekdays and month-days without a year to the next such day, as
     for a planned meeting.
@@ -126,20 +139,26 @@ def find_dates(text: str, published: date | None, *, forward: bool = False) -> l
     """
     mentions: list[DateMention] = []
     taken: list[tuple[int, int]] = []
-    months = (_MONTH_DAY, _DAY_MONTH) if _MONTH_PREFIX.search(text) else ()
-    for pattern in months:
-        for match in pattern.finditer(text):
+    if lower is None or words is None:
+        lower = lowered(text)
+        words = words_of(lower)
+    months = (
+        ()
+        if _MONTH_WORDS.isdisjoint(words)
+        else (_MONTH_DAY_ANCHORS.finditer(text, words, lower), _DAY_MONTH.finditer(text))
+    )
+    for matches in months:
+        for match in matches:
             if any(a < match.end() and match.start() < b for a, b in taken):
                 continue
             taken.append(match.span())
             value = _explicit(match, published, forward)
             mentions.append(DateMention(match.start(), match.end(), value, "explicit"))
     if published is not None:
-        low = lowered(text)
-        for match in _WEEKDAY.finditer(low) if "day" in low else ():
+        for match in _WEEKDAY_ANCHORS.finditer(lower, words):
             value = _weekday(match, published, forward)
             mentions.append(DateMention(match.start(), match.end(), value, "relative"))
-        for match in _RELATIVE.finditer(low):
+        for match in _RELATIVE_ANCHORS.finditer(lower, words):
             value = published + timedelta(days=RELATIVE_DAYS[match.group()])
             mentions.append(DateMention(match.start(), match.end(), value, "relative"))
     return sorted(mentions, key=lambda m: m.start)

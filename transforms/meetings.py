@@ -152,7 +152,13 @@ def _meeting_date(
     quoted = [q.span() for q in _QUOTED.finditer(sentence.text)]
     mentions = [
         m
-        for m in find_dates(sentence.text, read.published, forward=status != "held")
+        for m in find_dates(
+            sentence.text,
+            read.published,
+            forward=status != "held",
+            lower=sentence.sentence.lower,
+            words=sentence.sentence.words,
+        )
         if m.value is not None and not any(a <= m.start < b for a, b in quoted)
     ]
     if mentions:
