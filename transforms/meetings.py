@@ -45,7 +45,9 @@ _SUMMIT_NAME = re.compile(
 _IN_COUNTRY = re.compile(r"\b(?:in|to)\s+(?:the\s+)?$")
 _CALL_ON_TO = re.compile(r"^\s+\S+(?:\s+\S+){0,6}?\s+to\s+[a-z]+")
 _SIDE_KINDS = ("person", "office", "body")
-_QUOTED = re.compile(r"[\"“][^\"”]*[\"”]|``.*?''")
+# A quotation: "...", “...” or ``...''. Its opening mark is matched first, so a search
+# skips to the next mark instead of trying every character (see actors._TOKEN).
+_QUOTED = re.compile(r"[\"“`](?:(?<=[\"“])[^\"”]*[\"”]|(?<=`)`.*?'')")
 
 
 @dataclass(slots=True)

@@ -209,7 +209,8 @@ def _sides_learned_later(sentences: list[ReadSentence], cast: Cast) -> None:
 
 
 _QUOTE_MARK = re.compile(r"[\"“”]|``|''")
-_QUOTED_SPAN = re.compile(r"[\"“][^\"”]*[\"”]|``.*?''")
+# "...", “...” or ``...'', its opening mark matched first (see meetings._QUOTED)
+_QUOTED_SPAN = re.compile(r"[\"“`](?:(?<=[\"“])[^\"”]*[\"”]|(?<=`)`.*?'')")
 
 
 def _opens_inside_quote(text: str, sentence: Sentence) -> bool:

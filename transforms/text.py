@@ -12,7 +12,8 @@ _ABBREVIATIONS = frozenset(
     a.m p.m amb dept mt ft messrs""".split()
 )
 # A semicolon before a capital ends a sentence too: list items join encounters with it.
-_CANDIDATE_END = re.compile(r"(?:[.!?][\"'”’)]*|;)(?=\s+[\"'“‘(]?[A-Z0-9])")
+# (The end mark is matched first, so a search skips to the next one: see actors._TOKEN.)
+_CANDIDATE_END = re.compile(r"[.!?;](?:(?<!;)[\"'”’)]*)?(?=\s+[\"'“‘(]?[A-Z0-9])")
 _LINE = re.compile(r"[^\n]+")
 _WORD = re.compile(r"\w+")
 
