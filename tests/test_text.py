@@ -1,9 +1,11 @@
 """Sentence splitting: boundaries, abbreviations and offsets."""
 
+import re
+
 from hypothesis import given
 from hypothesis import strategies as st
 
-from transforms.text import lowered, split_sentences
+from transforms.text import lowered, split_sentences, words_of
 
 
 def texts(text: str) -> list[str]:
@@ -41,3 +43,8 @@ def test_offsets_point_back_into_the_text(text):
 @given(st.text(max_size=60))
 def test_lowered_keeps_every_offset(text):
     assert len(lowered(text)) == len(text)
+
+
+@given(st.text(alphabet=st.sampled_from(list("aZ_1 ,.'-é\u0301")), max_size=40))
+def test_words_of_ascii_and_other_text_alike(text):
+    assert words_of(text) == frozenset(re.findall(r"\w+", text))

@@ -16,6 +16,8 @@ _ABBREVIATIONS = frozenset(
 _CANDIDATE_END = re.compile(r"[.!?;](?:(?<!;)[\"'”’)]*)?(?=\s+[\"'“‘(]?[A-Z0-9])")
 _LINE = re.compile(r"[^\n]+")
 _WORD = re.compile(r"\w+")
+# The same words in ASCII text, found without asking the Unicode database of each character.
+_ASCII_WORD = re.compile(r"\w+", re.ASCII)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +110,7 @@ def words_of(text: str) -> frozenset[str]:
     >>> sorted(words_of("met the met-x"))
     ['met', 'the', 'x']
     """
-    return frozenset(_WORD.findall(text))
+    return frozenset((_ASCII_WORD if text.isascii() else _WORD).findall(text))
 
 
 def lowered(text: str) -> str:
