@@ -3,7 +3,9 @@
 Each figure is the median of `--runs` runs (3 by default):
 
 1. extraction: `transforms.extract.extract_article` in this process, pinned to one core,
-   on 3,000 generated articles of ~500 words: articles/s (target >= 1,000) and MB/s.
+   on 3,000 generated articles of ~500 words: articles/s (target >= 1,000) and MB/s. Where
+   that is the mypyc build (compile_extractor.py), the plain modules are measured too, the
+   same way in a process of their own.
 2. pipeline: `summitry run` as a subprocess on a fresh warehouse, on 100,000 generated
    articles: wall time (target <= 180 s) and articles/s; the same on 10,000.
 3. memory: peak resident memory of those runs, summed over the run's process tree (the
@@ -40,6 +42,7 @@ import os
 import re
 import shutil
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -121,9 +124,11 @@ def bench_extraction(bench: Bench) -> None:
         mentions = sum(len(extract_article(a).meeting_mentions) for a in articles[:200])
         times = [_timed(lambda: [extract_article(a) for a in articles]) for _ in range(s.runs)]
     seconds = statistics.median(times)
+    compiled = _compiled_extractor_in_use()
     note = (
         f"{len(articles)} articles, {words:.0f} words and {megabytes * 1e3 / len(articles):.1f} KB"
-        f" each on average, {mentions / 200:.1f} meeting mentions per article"
+        f" each on average, {mentions / 200:.1f} meeting mentions per article;"
+        f" {'compiled with mypyc' if compiled else 'plain Python modules'}"
     )
     bench.add(
         Figure(
@@ -144,6 +149,43 @@ def bench_extraction(bench: Bench) -> None:
             runs=[megabytes / t for t in times],
         )
     )
+    if compiled:
+        bench.add(_plain_extraction(bench))
+
+
+def _compiled_extractor_in_use() -> bool:
+    """Return whether extraction runs the mypyc build (compile_extractor.py)."""
+    import transforms.extract
+
+    return not transforms.extract.__file__.endswith(".py")
+
+
+def _plain_extraction(bench: Bench) -> Figure:
+    """Return the extraction figure of the plain modules, measured the same way in a process
+    with SUMMITRY_PURE=1: what a machine without a C compiler gets."""
+    s = bench.settings
+    results = s.out / "plain-extraction.json"
+    command = [sys.executable, "-m", "benchmarks.run", "--only", "extraction"]
+    command += ["--runs", str(s.runs), "--extract-articles", str(s.extract_articles)]
+    command += ["--out", str(s.out), "--results", str(results)]
+    subprocess.run(
+        command,
+        check=True,
+        cwd=ROOT,
+        env={**os.environ, "SUMMITRY_PURE": "1"},
+        stdout=subprocess.DEVNULL,
+    )
+    [plain] = [
+        Figure(**f)
+        for f in json.loads(results.read_text())["figures"]
+        if f["name"] == "extraction, articles/s (1 core)"
+    ]
+    plain.name, plain.target, plain.passed = (
+        "extraction, articles/s (1 core, plain modules)",
+        "",
+        None,
+    )
+    return plain
 
 
 @contextmanager
@@ -469,6 +511,7 @@ def parse_settings(argv: Sequence[str] | None) -> tuple[Settings, Path]:
     )
     parser.add_argument("--articles", type=int, help="articles of the full run (100,000)")
     parser.add_argument("--runs", type=int, default=3, help="runs per figure; the median counts")
+    parser.add_argument("--extract-articles", type=int, help="articles of the extraction figure")
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     parser.add_argument("--only", help=f"comma-separated sections of {', '.join(SECTIONS)}")
     parser.add_argument("--out", type=Path, default=ROOT / "bench-out", help="working folder")
@@ -480,6 +523,8 @@ def parse_settings(argv: Sequence[str] | None) -> tuple[Settings, Path]:
     if args.articles:
         s.articles = args.articles
         s.small_articles = min(s.small_articles, max(1, args.articles // 10))
+    if args.extract_articles:
+        s.extract_articles = args.extract_articles
     if args.only:
         s.sections = tuple(name.strip() for name in args.only.split(","))
         unknown = set(s.sections) - set(SECTIONS)

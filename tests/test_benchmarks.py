@@ -1,6 +1,7 @@
 """The benchmark corpus generator is deterministic and writes articles the pipeline reads."""
 
 import json
+import os
 import statistics
 import sys
 from datetime import date, timedelta
@@ -64,3 +65,24 @@ def test_measured_peak_memory_covers_what_the_command_allocates():
     done = run_measured([sys.executable, "-c", "block = bytearray(80_000_000)"])
     assert done.returncode == 0
     assert done.peak_rss >= 80_000_000
+
+
+def test_the_extraction_section_reports_its_figures_and_the_plain_modules(tmp_path):
+    import subprocess
+
+    import transforms
+
+    results = tmp_path / "results.json"
+    command = [sys.executable, "-m", "benchmarks.run", "--only", "extraction", "--runs", "1"]
+    command += ["--extract-articles", "20", "--out", str(tmp_path), "--results", str(results)]
+    subprocess.run(command, check=True, capture_output=True, cwd=transforms.SOURCES.parent)
+    figures = {f["name"]: f for f in json.loads(results.read_text())["figures"]}
+    speed = figures["extraction, articles/s (1 core)"]
+    assert speed["value"] > 0 and speed["target"] == ">= 1,000 articles/s"
+    assert figures["extraction, MB/s (1 core)"]["value"] > 0
+    compiled = transforms.compiled_build_is_current() and "SUMMITRY_PURE" not in os.environ
+    assert ("compiled with mypyc" in speed["note"]) == compiled
+    plain = figures.get("extraction, articles/s (1 core, plain modules)")
+    assert (plain is not None) == compiled
+    if plain:
+        assert plain["value"] > 0 and "plain Python modules" in plain["note"]
