@@ -167,7 +167,7 @@ def _meeting_of(
     return before[-1] if before else with_speaker[0]
 
 
-_QUOTES = re.compile(r"[\"“”]|``|''")
+_QUOTES = re.compile(r"\"|“|”|``|''")  # literals first: a search skips to a mark
 
 
 def _inside_quote(sentence: ReadSentence, paragraph_start: int, text: str) -> bool:
