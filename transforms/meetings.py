@@ -38,9 +38,11 @@ _LIST_PREFIX = re.compile(
     r"(?:\d{1,2}(?:\s*[-–]\s*\d{1,2})?\s+[A-Z][a-z]+|[A-Z][a-z]+\.?\s+\d{1,2}(?:\s*[-–]\s*\d{1,2})?)?"
     r",?\s*[-–:]?\s*$"
 )
+# Its first capital is matched first, a look-behind making it a word's start, so a search
+# skips to the next capital instead of trying every character (see actors._TOKEN).
 _SUMMIT_NAME = re.compile(
-    r"\b((?:[A-Z][\w.-]*\s+){1,5}?(?:[Ss]ummit|Conference|Forum|Dialogue|Commission meeting|"
-    r"Council meeting))\b"
+    r"([A-Z](?<!\w[A-Z])[\w.-]*\s+(?:[A-Z][\w.-]*\s+){0,4}?"
+    r"(?:[Ss]ummit|Conference|Forum|Dialogue|Commission meeting|Council meeting))\b"
 )
 _IN_COUNTRY = re.compile(r"\b(?:in|to)\s+(?:the\s+)?$")
 _CALL_ON_TO = re.compile(r"^\s+\S+(?:\s+\S+){0,6}?\s+to\s+[a-z]+")

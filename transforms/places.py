@@ -13,8 +13,11 @@ from transforms.lexicon import side_names
 
 _MIN_POPULATION = 15000
 _LATIN = re.compile(r"^[A-Z][A-Za-z .'-]+$")
+# Each cue starts with its letter, a look-behind making it a word's start, so a search skips
+# to the next of those letters instead of trying every character (see actors._TOKEN).
 _PLACE_CUE = re.compile(
-    r"\b(?:in|at|to|from|visiting|visited|visit)\s+(?:the\s+)?(?:[A-Z]\w+\s+){0,3}?"
+    r"(?:i(?<!\wi)n|a(?<!\wa)t|t(?<!\wt)o|f(?<!\wf)rom|v(?<!\wv)isit(?:ing|ed)?)\s+"
+    r"(?:the\s+)?(?:[A-Z]\w+\s+){0,3}?"
     r"(?P<city>[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,2})"
 )
 
