@@ -64,9 +64,13 @@ _STOP_TOKENS = frozenset(
     Education Energy Environment Agriculture Industry Commerce Interior Culture Tourism
     Labour Labor Transport Infrastructure Communications Information""".split()
 )
+# Each word here and in _HONORIFIC and _VERB_BEFORE starts with its letter, a look-behind
+# making it a word's start: a search skips to the next of those letters instead of trying
+# every character (see _TOKEN).
 _LEADERS_OF = re.compile(
-    r"\b(?:leaders?|counterparts?|officials|ministers?|presidents?|prime\s+ministers?|"
-    r"heads?\s+of\s+(?:state|government))\s+(?:of|from)\s+(?:the\s+)?"
+    r"(?:l(?<!\wl)eaders?|c(?<!\wc)ounterparts?|o(?<!\wo)fficials|m(?<!\wm)inisters?|"
+    r"p(?<!\wp)(?:residents?|rime\s+ministers?)|h(?<!\wh)eads?\s+of\s+(?:state|government))\s+"
+    r"(?:of|from)\s+(?:the\s+)?"
     r"(?:[A-Z][\w.’']*(?:\s+[A-Z][\w.’']*)*,?\s+(?:and\s+)?(?:the\s+)?)*$"
 )
 PRONOUNS = re.compile(r"^(?:He|She)\b|\b(?:he|she) (?:said|added|told|noted|stressed)\b")
@@ -445,12 +449,12 @@ def _person_at(
     return actor
 
 
-_HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Mme|Madam|Sir)\.?\s+$")
+_HONORIFIC = re.compile(r"(?:M(?<!\wM)(?:r|rs|s|me|adam)|D(?<!\wD)r|S(?<!\wS)ir)\.?\s+$")
 _VERB_AFTER = re.compile(
     r"^(?:,[^,]{1,80},|,)?\s+(?:also\s+|later\s+|then\s+)?(?:said|says|told|added|stressed|"
     r"urged|noted|warned|insisted|declared|announced|asked|replied|wrote)\b"
 )
-_VERB_BEFORE = re.compile(r"\b(?:said|says|added|according\s+to)\s+$")
+_VERB_BEFORE = re.compile(r"(?:s(?<!\ws)(?:aid|ays)|a(?<!\wa)(?:dded|ccording\s+to))\s+$")
 _WORDS_BEFORE = 40  # characters: more than either pattern above spans but in freak spacing
 
 
