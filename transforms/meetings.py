@@ -7,7 +7,6 @@ and resolves its date, mode, status and place.
 
 from __future__ import annotations
 
-import datetime
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -68,25 +67,6 @@ class MeetingReport:
     country: str | None = None
     name: str | None = None
     follow_up: bool = False  # reported as 'the two leaders ...' after an earlier sentence
-
-    def __init__(  # the dataclass's own, compiled by mypyc: faster than the generated one
-        self,
-        sides: list[str],
-        mode: str,
-        status: str,
-        date: datetime.date | None,  # the field's name: `date` the type is hidden here
-        date_basis: str,
-        evidence: ReadSentence,
-        participants: list[Actor] | None = None,
-        city: str | None = None,
-        country: str | None = None,
-        name: str | None = None,
-        follow_up: bool = False,
-    ) -> None:
-        self.sides, self.mode, self.status = sides, mode, status
-        self.date, self.date_basis, self.evidence = date, date_basis, evidence
-        self.participants = [] if participants is None else participants
-        self.city, self.country, self.name, self.follow_up = city, country, name, follow_up
 
 
 @cache
