@@ -24,6 +24,8 @@ _PRONOUN_SPEAKER = re.compile(
     r"(?:,|\"|”|'|'')\s*(?:he|she)\s+(?:said|added|told|noted|stressed|says|declared|insisted|"
     r"warned|asked|replied|explained|continued|wrote)\b"
 )
+# The words _PRONOUN_SPEAKER needs: a sentence without either (most) needs no search.
+_PRONOUNS = frozenset({"he", "she"})
 # On lower-cased text, from a look-behind: faster, same matches (see text.whole_words).
 _GROUP = SentencePattern(
     r"(?<!\w)(?:the\s+(?:two|three|four|five)\s+(?:top\s+|heads?\s+of\s+)?(?:[a-z]+\s+)?"
@@ -32,7 +34,7 @@ _GROUP = SentencePattern(
     r"both\s+(?:sides|leaders|ministers|men|women)|"
     r"the\s+(?:leaders|ministers|presidents|prime\s+ministers|foreign\s+ministers))\b"
 )
-_THEY = re.compile(r"^(?:[A-Z][\w ]{0,20},\s+)?[Tt]hey\b")
+_THEY = re.compile(r"(?:[A-Z][\w ]{0,20},\s+)?[Tt]hey\b")  # `match`ed: at the start only
 _THE_TITLE = re.compile(
     r"\b[Tt]he\s+((?i:vice\s+president|president|prime\s+minister|chancellor|premier|"
     r"secretary(?:\s+of\s+state)?|king|queen|emir|crown\s+prince|foreign\s+minister|"
@@ -236,7 +238,9 @@ def _read_sentence(sentence: Sentence, cast: Cast, *, quoted: bool = False) -> R
     actors = find_actors(sentence.text, cast, sentence.lower, sentence.words)
     _resolve_offices(actors, cast)
     _resolve_bare_titles(sentence, actors, cast)
-    pronoun = _PRONOUN_SUBJECT.match(sentence.text) or _PRONOUN_SPEAKER.search(sentence.text)
+    pronoun = _PRONOUN_SUBJECT.match(sentence.text)
+    if pronoun is None and not _PRONOUNS.isdisjoint(sentence.words):
+        pronoun = _PRONOUN_SPEAKER.search(sentence.text)
     if pronoun and cast.last_subject is not None:
         subject = cast.last_subject
         word = re.search(r"\b(?:[Hh]e|[Ss]he)\b", pronoun.group())
@@ -250,7 +254,8 @@ def _read_sentence(sentence: Sentence, cast: Cast, *, quoted: bool = False) -> R
     if first is not None:
         cast.last_subject = first
     group = bool(_GROUP.search(sentence))
-    return ReadSentence(sentence, actors, group, bool(_THEY.search(sentence.text)))
+    they = "they" in sentence.words and _THEY.match(sentence.text) is not None
+    return ReadSentence(sentence, actors, group, they)
 
 
 def _first_named_outside_quotes(text: str, actors: list[Actor], quoted: bool) -> Actor | None:
