@@ -18,7 +18,7 @@ from transforms.dates import find_dates
 from transforms.lexicon import side_on
 from transforms.patterns import RuleSet, SentencePattern
 from transforms.places import find_places
-from transforms.reading import ReadArticle, ReadSentence
+from transforms.reading import ReadArticle, ReadSentence, quotation_spans
 from transforms.text import Sentence, whole_words
 
 # On lower-cased text, from a look-behind: faster, same matches (see text.whole_words).
@@ -47,9 +47,6 @@ _SUMMIT_NAME = re.compile(
 _IN_COUNTRY = re.compile(r"\b(?:in|to)\s+(?:the\s+)?$")
 _CALL_ON_TO = re.compile(r"^\s+\S+(?:\s+\S+){0,6}?\s+to\s+[a-z]+")
 _SIDE_KINDS = ("person", "office", "body")
-# A quotation: "...", “...” or ``...''. Its opening mark is matched first, so a search
-# skips to the next mark instead of trying every character (see actors._TOKEN).
-_QUOTED = re.compile(r"[\"“`](?:(?<=[\"“])[^\"”]*[\"”]|(?<=`)`.*?'')")
 
 
 @dataclass(slots=True)
@@ -92,7 +89,7 @@ def _cues(sentence: Sentence) -> list[tuple[int, str]]:
     text = sentence.text
     for rule, match in rules.finditer(sentence.lower, sentence.words):
         if quoted is None:
-            quoted = [q.span() for q in _QUOTED.finditer(text)]
+            quoted = quotation_spans(text)
         if any(a <= match.start() < b for a, b in quoted):
             continue  # a visit someone speaks of is not a meeting the article reports
         mode = modes[rule]
@@ -153,7 +150,7 @@ def _meeting_date(
     read: ReadArticle, sentence: ReadSentence, cue: int, status: str
 ) -> tuple[date | None, str]:
     """Return (date, basis) written in `sentence` for a meeting reported around offset `cue`."""
-    quoted = [q.span() for q in _QUOTED.finditer(sentence.text)]
+    quoted = quotation_spans(sentence.text)
     mentions = [
         m
         for m in find_dates(

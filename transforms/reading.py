@@ -224,8 +224,16 @@ def _sides_learned_later(sentences: list[ReadSentence], cast: Cast) -> None:
 # Every alternative starts with a literal character, not a class: the engine then skips
 # to the next quotation mark instead of trying a match at every character.
 _QUOTE_MARK = re.compile(r"\"|“|”|``|''")
-# "...", “...” or ``...'', its opening mark matched first (see meetings._QUOTED)
+# "...", “...” or ``...'': its opening mark is matched first, so a search skips to the next
+# mark instead of trying every character.
 _QUOTED_SPAN = re.compile(r"[\"“`](?:(?<=[\"“])[^\"”]*[\"”]|(?<=`)`.*?'')")
+
+
+def quotation_spans(text: str) -> list[tuple[int, int]]:
+    """Return the (start, end) of every quotation in `text`."""
+    if '"' not in text and "“" not in text and "`" not in text:
+        return []  # no opening mark: most sentences, which so need no search
+    return [m.span() for m in _QUOTED_SPAN.finditer(text)]
 
 
 def _opens_inside_quote(text: str, sentence: Sentence) -> bool:
@@ -264,7 +272,7 @@ def _first_named_outside_quotes(text: str, actors: list[Actor], quoted: bool) ->
     named = [a for a in actors if a.kind == "person" and a.name]
     if not named:
         return None
-    inside = [m.span() for m in _QUOTED_SPAN.finditer(text)]
+    inside = quotation_spans(text)
     if quoted:  # the quotation opened before goes on up to its first closing mark
         close = _QUOTE_MARK.search(text)
         inside.append((0, close.end() if close else len(text)))
