@@ -44,6 +44,8 @@ _SUMMIT_NAME = re.compile(
     r"([A-Z](?<!\w[A-Z])[\w.-]*\s+(?:[A-Z][\w.-]*\s+){0,4}?"
     r"(?:[Ss]ummit|Conference|Forum|Dialogue|Commission meeting|Council meeting))\b"
 )
+# The word a summit's name ends with, lower case: a sentence without one needs no search.
+_SUMMIT_WORDS = frozenset({"summit", "conference", "forum", "dialogue", "meeting"})
 _IN_COUNTRY = re.compile(r"\b(?:in|to)\s+(?:the\s+)?$")
 _CALL_ON_TO = re.compile(r"^\s+\S+(?:\s+\S+){0,6}?\s+to\s+[a-z]+")
 _SIDE_KINDS = ("person", "office", "body")
@@ -258,7 +260,9 @@ def _report(
         return None
     if status == "held" and when and read.published and when > read.published:
         status = "planned"
-    name = _SUMMIT_NAME.search(sentence.text)
+    name = None
+    if not _SUMMIT_WORDS.isdisjoint(sentence.sentence.words):
+        name = _SUMMIT_NAME.search(sentence.text)
     people = [a for a in actors if a.kind == "person" and a.name and a.side in sides]
     return MeetingReport(
         sides,
