@@ -390,7 +390,7 @@ def find_actors(
     actors: list[Actor] = []
     subject_title: str | None = None
     for start, end in _name_candidates(text, sides + titles):
-        actor = _person_at(text, start, end, titles, sides, cast, subject_title)
+        actor = _person_at(text, start, end, titles, sides, cast, subject_title, words)
         if actor is None:
             continue
         if subject_title is None:
@@ -416,6 +416,7 @@ def _person_at(
     sides: list[_Span],
     cast: Cast,
     subject_title: str | None,
+    words: frozenset[str],
 ) -> Actor | None:
     name = _without_possessive(text[start:end].rstrip(","))
     end = start + len(name)
@@ -428,7 +429,7 @@ def _person_at(
     known = in_cast = cast.lookup(name)
     if known is None or known.side is None:
         known = _famous(name, cast.year, title) or known
-    if title is None and known is None and not _speaks_or_addressed(text, start, end):
+    if title is None and known is None and not _speaks_or_addressed(text, start, end, words):
         return None
     if counterpart:
         title = subject_title
@@ -456,14 +457,29 @@ _VERB_AFTER = re.compile(
 )
 _VERB_BEFORE = re.compile(r"(?:s(?<!\ws)(?:aid|ays)|a(?<!\wa)(?:dded|ccording\s+to))\s+$")
 _WORDS_BEFORE = 40  # characters: more than either pattern above spans but in freak spacing
+# The words, lower case, that each of those patterns needs: a sentence without any of them
+# needs no search.
+_HONORIFIC_WORDS = frozenset({"mr", "mrs", "ms", "mme", "madam", "dr", "sir"})
+_VERB_BEFORE_WORDS = frozenset({"said", "says", "added", "according"})
+_VERB_AFTER_WORDS = frozenset(
+    """said says told added stressed urged noted warned insisted declared announced asked
+    replied wrote""".split()
+)
 
 
-def _speaks_or_addressed(text: str, start: int, end: int) -> bool:
-    """Return whether an untitled name is a person by its grammar: 'Mr Li', 'Ana Ruiz said'."""
+def _speaks_or_addressed(text: str, start: int, end: int, words: frozenset[str]) -> bool:
+    """Return whether an untitled name is a person by its grammar: 'Mr Li', 'Ana Ruiz said'.
+    `words`: the `\\w+` words of the lower-cased sentence."""
     window = max(0, start - _WORDS_BEFORE)  # both end at the name: no need to scan further
-    if _HONORIFIC.search(text, window, start) or _VERB_BEFORE.search(text, window, start):
+    if not _HONORIFIC_WORDS.isdisjoint(words) and _HONORIFIC.search(text, window, start):
         return True
-    return len(text[start:end].split()) > 1 and bool(_VERB_AFTER.match(text[end:]))
+    if not _VERB_BEFORE_WORDS.isdisjoint(words) and _VERB_BEFORE.search(text, window, start):
+        return True
+    return (
+        not _VERB_AFTER_WORDS.isdisjoint(words)
+        and len(text[start:end].split()) > 1
+        and bool(_VERB_AFTER.match(text[end:]))
+    )
 
 
 def _bare(name: str) -> str:
