@@ -15,7 +15,7 @@ export PREFECT_HOME ?= $(CURDIR)/.prefect
 
 .PHONY: setup run test lint format bench clean dashboard screenshot serve
 
-# The extractor compiled with mypyc (compile_extractor.py), about 1.5x as fast; rebuilt when
+# The extractor compiled with mypyc (compile_extractor.py), about 1.7x as fast; rebuilt when
 # transforms/ changes. If it cannot be built, the plain modules run.
 COMPILED_STAMP := .compiled/sources.sha256
 

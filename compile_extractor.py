@@ -1,4 +1,4 @@
-"""Compile the extractor's modules with mypyc into .compiled/, for about 1.5x its speed.
+"""Compile the extractor's modules with mypyc into .compiled/, for about 1.7x its speed.
 
 `make setup` runs this whenever transforms/ changes; `transforms/__init__.py` then imports
 the compiled modules in place of the plain ones, as long as the sources are those the build
