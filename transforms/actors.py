@@ -451,9 +451,11 @@ def _person_at(
 
 
 _HONORIFIC = re.compile(r"(?:M(?<!\wM)(?:r|rs|s|me|adam)|D(?<!\wD)r|S(?<!\wS)ir)\.?\s+$")
+# The verbs that make a name right before them a speaker: 'Ana Ruiz said'.
+_SPEECH_VERBS = """said says told added stressed urged noted warned insisted declared announced
+    asked replied wrote""".split()
 _VERB_AFTER = re.compile(
-    r"^(?:,[^,]{1,80},|,)?\s+(?:also\s+|later\s+|then\s+)?(?:said|says|told|added|stressed|"
-    r"urged|noted|warned|insisted|declared|announced|asked|replied|wrote)\b"
+    r"^(?:,[^,]{1,80},|,)?\s+(?:also\s+|later\s+|then\s+)?(?:" + "|".join(_SPEECH_VERBS) + r")\b"
 )
 _VERB_BEFORE = re.compile(r"(?:s(?<!\ws)(?:aid|ays)|a(?<!\wa)(?:dded|ccording\s+to))\s+$")
 _WORDS_BEFORE = 40  # characters: more than either pattern above spans but in freak spacing
@@ -461,10 +463,7 @@ _WORDS_BEFORE = 40  # characters: more than either pattern above spans but in fr
 # needs no search.
 _HONORIFIC_WORDS = frozenset({"mr", "mrs", "ms", "mme", "madam", "dr", "sir"})
 _VERB_BEFORE_WORDS = frozenset({"said", "says", "added", "according"})
-_VERB_AFTER_WORDS = frozenset(
-    """said says told added stressed urged noted warned insisted declared announced asked
-    replied wrote""".split()
-)
+_VERB_AFTER_WORDS = frozenset(_SPEECH_VERBS)
 
 
 def _speaks_or_addressed(text: str, start: int, end: int, words: frozenset[str]) -> bool:
